@@ -1,0 +1,74 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+MODEL := models/coach.tar.gz
+
+export DATABASE_URL ?= sqlite:///$(CURDIR)/var/coach.db
+export ACTION_SERVER_PORT ?= 5055
+export RASA_PORT ?= 5005
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+NLP_STAMP    := nlp/en_coach/lexicon.sha256
+TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
+                $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+
+.PHONY: setup run train test lint validate test-stories bench-nlu purge shell cards clean
+
+setup: $(VENV)/.installed $(NLP_STAMP)
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@PY=$$(scripts/find-python310) || exit 1; \
+	  [ -x $(BIN)/python ] || $$PY -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(NLP_STAMP): bot/lexicon.py bot/nlp.py | $(VENV)/.installed
+	$(BIN)/python -m bot.nlp
+
+# Retrains only when the NLU/dialogue data, domain, config or pipeline changed.
+$(MODEL): $(TRAIN_INPUTS) | setup
+	$(BIN)/rasa train --fixed-model-name coach --out models
+	@touch $@
+
+train: $(MODEL)
+
+run: setup $(MODEL)
+	$(BIN)/python -m bot.launcher
+
+cards: setup
+	$(BIN)/python -m bot.cards
+
+test: setup $(MODEL) lint
+	$(BIN)/python -m pytest
+	$(MAKE) validate test-stories
+
+lint: setup
+	$(BIN)/ruff check .
+
+validate: setup
+	$(BIN)/rasa data validate --fail-on-warnings
+
+test-stories: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/test-stories
+
+# 5-fold cross-validation of the NLU data; prints macro-F1 and the worst intents.
+bench-nlu: setup
+	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+	  --out results/nlu-cv
+	$(BIN)/python -m bot.nlu_report results/nlu-cv/intent_report.json
+
+# Deletes everything about people idle longer than RETENTION_DAYS (off when unset).
+purge: setup
+	$(BIN)/python -m bot.privacy
+
+# Chat in the terminal against the running action server (start `make run` first).
+shell: $(MODEL)
+	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml --port 5006
+
+clean:
+	rm -rf models nlp results .rasa

@@ -1,0 +1,94 @@
+"""Glue between rasa_sdk and :mod:`bot`: tracker -> Person, Turn -> dispatcher + events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from functools import lru_cache
+from typing import Any, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import db
+from bot.cards import CardStore
+from bot.coach import Coach, Person
+from bot.lexicon import canonical
+from bot.progress import ProgressStore
+from bot.replies import Turn
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def coach() -> Coach:
+    engine = db.default_engine()
+    return Coach(CardStore(engine), ProgressStore(engine))
+
+
+def person(tracker: Tracker) -> Person:
+    slot = tracker.get_slot
+    return Person(
+        sender_id=tracker.sender_id,
+        role=slot("role"),
+        breach_type=slot("breach_type"),
+        last_topic=slot("last_topic"),
+        pending=slot("pending"),
+        plan_started=bool(slot("plan_started")),
+        region=slot("region"),
+        crisis_active=bool(slot("crisis_active")),
+        abuse_disclosed=bool(slot("abuse_disclosed")),
+    )
+
+
+def entity(tracker: Tracker, name: str) -> tuple[str | None, bool]:
+    """(canonical value, whether the message named one at all) for an entity type."""
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == name]
+    for value in values:
+        found = canonical(name, value)
+        if found:
+            return found, True
+    return None, bool(values)
+
+
+def intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def emit(turn: Turn, dispatcher: CollectingDispatcher) -> list[EventType]:
+    for message in turn.messages:
+        if message.response:
+            dispatcher.utter_message(
+                response=message.response, buttons=message.buttons or None, **message.variables
+            )
+        else:
+            dispatcher.utter_message(
+                text=message.text, json_message=message.custom, buttons=message.buttons or None
+            )
+    return [SlotSet(name, value) for name, value in turn.slots.items()]
+
+
+class CoachAction(Action):
+    """An action whose reply the coach decides; subclasses only say which decision."""
+
+    action_name: str = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        decide: Callable[[], Turn] = lambda: self.decide(coach(), person(tracker), tracker)  # noqa: E731
+        try:
+            # Database calls are blocking: keep them off the action server's event loop.
+            turn = await asyncio.to_thread(decide)
+        except SQLAlchemyError:
+            logger.exception("Database error in %s", self.name())
+            turn = Turn().say("utter_db_error")
+        return emit(turn, dispatcher)

@@ -1,0 +1,92 @@
+"""Actions for danger: the safety response, 'I'm safe now', the region, and not understanding."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions.adapter import CoachAction, entity, intent
+from bot import safety, safety_response
+from bot.coach import Coach, Person
+from bot.lexicon import REGIONS
+from bot.replies import Turn, button
+from bot.resources import REGION_NAMES
+from bot.topics import label, topic_for_intent
+
+LEVEL_OF_INTENT = {"crisis_self_harm": "crisis", "report_abuse": "abuse"}
+
+
+class ActionSafety(CoachAction):
+    """``crisis_self_harm`` / ``report_abuse``, from DIET or from the deterministic check."""
+
+    action_name = "action_safety"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        assessment = safety.assess(tracker.latest_message.get("text") or "")
+        if assessment is not None:
+            level, subject = assessment.level, assessment.subject
+        else:
+            level, subject = LEVEL_OF_INTENT.get(intent(tracker), "crisis"), "self"
+        return safety_response.danger(level, subject, person.region)
+
+
+class ActionReportSafe(CoachAction):
+    action_name = "action_report_safe"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        turn = Turn().say("utter_glad_safe").set(crisis_active=False)
+        if person.abuse_disclosed:
+            turn.extend(safety_response.abuse_redirect(person.region))
+        return turn
+
+
+class ActionSetRegion(CoachAction):
+    """``inform_region``: remembered, and the resources follow it."""
+
+    action_name = "action_set_region"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        region, _ = entity(tracker, "region")
+        if region is None:
+            return Turn().say(
+                "utter_region_unknown",
+                buttons=[button(name.replace("the ", "").title(), "inform_region", region=code)
+                         for code, name in REGION_NAMES.items()],
+            )
+        turn = Turn().say("utter_region_set", region=REGION_NAMES[region]).set(region=region)
+        if person.crisis_active or person.abuse_disclosed:
+            level = "crisis" if person.crisis_active else "abuse"
+            turn.extend(safety_response.danger(level, "self", region))
+        return turn
+
+
+class ActionClarify(CoachAction):
+    """Low NLU confidence: the three likeliest topics as buttons; twice in a row, a short menu."""
+
+    action_name = "action_clarify"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        if _fallbacks_in_a_row(tracker) >= 2:
+            return Turn().say("utter_topic_menu")
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        topics = [t for t in (topic_for_intent(r.get("name")) for r in ranking) if t][:3]
+        if not topics:
+            return Turn().say("utter_topic_menu")
+        return Turn().say(
+            "utter_did_not_understand",
+            buttons=[button(label(t).capitalize(), f"ask_{t}") for t in topics],
+        )
+
+
+def _fallbacks_in_a_row(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row NLU could not place (this one included)."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data", {}).get("intent") or {}).get("name") != "nlu_fallback":
+            break
+        count += 1
+    return max(count, 1 if intent(tracker) == "nlu_fallback" else 0)
+
+
+assert set(REGION_NAMES) == set(REGIONS), "every region the NLU knows has resources"

@@ -1,0 +1,57 @@
+"""Session start: what the coach is, and where a returning person left off."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.adapter import CoachAction, coach, emit, person
+from bot.coach import Coach, Person
+from bot.replies import Turn
+from bot.settings import retention_days
+
+logger = logging.getLogger(__name__)
+
+# What a person told us outlives a session; a pending question or a crisis flag does not.
+CARRIED_OVER = ("role", "breach_type", "last_topic", "plan_started", "region", "abuse_disclosed")
+
+
+class ActionSessionStart(Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        events += [
+            SlotSet(name, tracker.get_slot(name))
+            for name in CARRIED_OVER
+            if tracker.get_slot(name) is not None
+        ]
+        try:
+            turn = await asyncio.to_thread(coach().welcome_back, person(tracker))
+        except SQLAlchemyError:
+            logger.exception("Database error while welcoming back")
+            turn = Turn()
+        emit(turn, dispatcher)
+        dispatcher.utter_message(response="utter_limits")
+        return events + [ActionExecuted("action_listen")]
+
+
+class ActionDataKept(CoachAction):
+    """'What do you keep about me?': what is stored and for how long."""
+
+    action_name = "action_data_kept"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        days = retention_days()
+        if days is None:
+            return Turn().say("utter_data_kept_until_deleted")
+        return Turn().say("utter_data_kept_for_days", days=days)

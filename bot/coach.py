@@ -1,0 +1,265 @@
+"""The coach's decisions: which card, which step, what to ask next. No Rasa in here.
+
+Every public method takes the person's state (:class:`Person`) and returns a
+:class:`~bot.replies.Turn`; storage goes through the card and progress stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import privacy, safety_response
+from bot.cards import Card, CardStore
+from bot.lexicon import BREACH_TYPES, PLAN_STEPS
+from bot.progress import ProgressStore, checklist_text, current_step, payload
+from bot.replies import Turn, button
+from bot.topics import label
+
+ROLE_BUTTONS = [
+    button("I broke the trust", "i_broke_trust"),
+    button("I was hurt", "i_was_betrayed"),
+]
+YES_NO = [button("Yes", "affirm"), button("Not now", "deny")]
+
+
+@dataclass(frozen=True)
+class Person:
+    sender_id: str
+    role: str | None = None
+    breach_type: str | None = None
+    last_topic: str | None = None
+    pending: str | None = None
+    plan_started: bool = False
+    region: str | None = None
+    crisis_active: bool = False
+    abuse_disclosed: bool = False
+
+    def but(self, **changes) -> "Person":
+        return replace(self, **changes)
+
+
+def breach_buttons() -> list[dict]:
+    return [button(label(b).capitalize(), "inform_breach_type", breach_type=b) for b in BREACH_TYPES]
+
+
+def step_done_button(step: str) -> dict:
+    return button(f"I've done the {step} step", "report_step_done", step=step)
+
+
+class Coach:
+    def __init__(self, cards: CardStore, progress: ProgressStore) -> None:
+        self.cards = cards
+        self.progress = progress
+
+    @staticmethod
+    def held_back(person: Person, topic: str | None = None) -> Turn | None:
+        """The safety reply that replaces coaching, or None when coaching may go on.
+
+        ``topic`` None means relationship repair as such (the plan, breach cards).
+        """
+        if person.crisis_active:
+            return safety_response.crisis_hold(person.region)
+        if person.abuse_disclosed and topic not in safety_response.SAFE_AFTER_ABUSE:
+            return safety_response.abuse_redirect(person.region)
+        return None
+
+    # -- cards -----------------------------------------------------------------
+
+    def _card(self, person: Person, card: Card, turn: Turn) -> Turn:
+        self.cards.mark_seen(person.sender_id, card.id)
+        return turn.send(card.as_text(), custom=card.payload()).set(last_topic=card.topic)
+
+    def topic(self, person: Person, topic: str) -> Turn:
+        """The person's next unseen card on the topic, or its first card again."""
+        held = self.held_back(person, topic)
+        if held:
+            return held
+        turn = Turn()
+        card = self.cards.next_unseen(person.sender_id, topic, person.role) or self.cards.first(
+            topic, person.role
+        )
+        if card is None:
+            return turn.say("utter_no_card", topic=label(topic))
+        return self._card(person, card, turn)
+
+    def more(self, person: Person) -> Turn:
+        turn = Turn()
+        if not person.last_topic:
+            return turn.say("utter_more_no_topic")
+        held = self.held_back(person, person.last_topic)
+        if held:
+            return held
+        card = self.cards.next_unseen(person.sender_id, person.last_topic, person.role)
+        if card is None:
+            return turn.say("utter_more_exhausted", topic=label(person.last_topic))
+        return self._card(person, card, turn)
+
+    # -- who they are ----------------------------------------------------------
+
+    def situation(self, person: Person, role: str | None, breach_type: str | None) -> Turn:
+        """Someone said what happened and/or which side they are on."""
+        turn = Turn()
+        new_role = role or person.role
+        breach = breach_type or person.breach_type
+        if role and person.role and role != person.role:
+            turn.say(f"utter_role_corrected_{role}")
+        elif role:
+            turn.say(f"utter_ack_{role}")
+        elif breach_type:
+            turn.say("utter_ack_breach", breach=label(breach_type))
+        turn.set(role=new_role, breach_type=breach)
+        held = self.held_back(person)
+        if held:
+            return turn.extend(held)
+        if new_role is None:
+            return turn.say("utter_ask_role", buttons=ROLE_BUTTONS)
+        if breach is None:
+            return turn.say("utter_ask_breach_type", buttons=breach_buttons())
+        updated = person.but(role=new_role, breach_type=breach, pending=None)
+        turn.extend(self.topic(updated, breach))
+        return turn.extend(self.offer_plan(updated))
+
+    def feeling(self, person: Person, role: str) -> Turn:
+        """Pain or guilt: acknowledge first, then the impact card for their side."""
+        turn = Turn().say(f"utter_feeling_{role}")
+        role = person.role or role
+        turn.set(role=role)
+        return turn.extend(self.topic(person.but(role=role), "impact"))
+
+    def offer_plan(self, person: Person) -> Turn:
+        if person.plan_started:
+            return Turn()
+        return Turn().say(
+            f"utter_offer_plan_{person.role}",
+            buttons=[button("Yes, show me the steps", "affirm"), button("Just talk for now", "deny")],
+        ).set(pending="start_plan")
+
+    # -- the plan ----------------------------------------------------------------
+
+    def next_step(self, person: Person) -> Turn:
+        """Present the first undone step with its guidance and a button to mark it done."""
+        held = self.held_back(person)
+        if held:
+            return held
+        if person.role is None:
+            return Turn().say("utter_plan_needs_role", buttons=ROLE_BUTTONS)
+        steps = self.progress.steps(person.sender_id)
+        step = current_step(steps)
+        turn = Turn().set(plan_started=True, pending=None)
+        if step is None:
+            return turn.say("utter_plan_complete")
+        turn.say("utter_step_intro", step=step, number=PLAN_STEPS.index(step) + 1)
+        card = self.cards.first(step, person.role)
+        if card is not None:
+            self._card(person, card, turn)
+        return turn.say(f"utter_done_when_{step}_{person.role}", buttons=[step_done_button(step)])
+
+    def show_progress(self, person: Person) -> Turn:
+        steps = self.progress.steps(person.sender_id)
+        step = current_step(steps)
+        turn = Turn().send(checklist_text(steps), custom=payload(steps))
+        if step is None:
+            return turn.say("utter_plan_complete")
+        return turn.say("utter_on_step", step=step)
+
+    def step_done(self, person: Person, step: str | None, named: bool) -> Turn:
+        """``named`` is True when the message named a step, even one we don't know."""
+        held = self.held_back(person)
+        if held:
+            return held
+        if person.role is None:
+            return Turn().say("utter_plan_needs_role", buttons=ROLE_BUTTONS)
+        if named and step is None:
+            return Turn().say("utter_unknown_step", buttons=[step_done_button(s) for s in PLAN_STEPS])
+        if step is None:
+            current = current_step(self.progress.steps(person.sender_id))
+            if current is None:
+                return Turn().say("utter_plan_complete")
+            return Turn().say("utter_confirm_step_done", step=current, buttons=YES_NO).set(
+                pending=f"step_done:{current}"
+            )
+        return self._record_done(person, step)
+
+    def _record_done(self, person: Person, step: str) -> Turn:
+        try:
+            changed = self.progress.mark_done(person.sender_id, step)
+        except SQLAlchemyError:
+            # Say so rather than pretend: the person must know to report it again.
+            return Turn().say("utter_step_not_saved", step=step).set(pending=None)
+        steps = self.progress.steps(person.sender_id)
+        turn = Turn().set(pending=None, plan_started=True)
+        turn.say("utter_step_recorded" if changed else "utter_step_already", step=step)
+        turn.send(checklist_text(steps), custom=payload(steps))
+        following = current_step(steps)
+        if following is None:
+            return turn.say("utter_plan_complete")
+        return turn.say("utter_next_is", step=following, buttons=[button("Show me", "ask_next_step")])
+
+    def step_undone(self, person: Person, step: str | None, named: bool) -> Turn:
+        if named and step is None:
+            return Turn().say("utter_unknown_step", buttons=[])
+        done = [s.step for s in self.progress.steps(person.sender_id) if s.done]
+        if step is None:
+            if not done:
+                return Turn().say("utter_nothing_done_yet")
+            return Turn().say(
+                "utter_ask_which_undone",
+                buttons=[button(s, "report_step_undone", step=s) for s in done],
+            )
+        if step not in done:
+            return Turn().say("utter_step_not_done", step=step)
+        return Turn().say("utter_confirm_step_undone", step=step, buttons=YES_NO).set(
+            pending=f"step_undone:{step}"
+        )
+
+    def ask_reset(self, person: Person) -> Turn:
+        return Turn().say("utter_confirm_reset", buttons=YES_NO).set(pending="reset_progress")
+
+    def ask_delete(self, person: Person) -> Turn:
+        return Turn().say(
+            "utter_confirm_delete",
+            buttons=[button("Yes, delete everything", "affirm"), button("No, keep it", "deny")],
+        ).set(pending="delete_my_data")
+
+    # -- yes / no ------------------------------------------------------------------
+
+    def answer(self, person: Person, yes: bool) -> Turn:
+        """Resolve whatever the coach last asked; a bare yes/no with nothing pending is fine too."""
+        pending = person.pending or ""
+        action, _, argument = pending.partition(":")
+        cleared = person.but(pending=None)
+        if not action:
+            return Turn().say("utter_yes_no_without_question")
+        if not yes:
+            response = "utter_plan_later" if action == "start_plan" else "utter_nothing_changed"
+            return Turn().say(response).set(pending=None)
+        if action == "start_plan":
+            return self.next_step(cleared)
+        if action == "step_done" and argument in PLAN_STEPS:
+            return self._record_done(cleared, argument)
+        try:
+            if action == "step_undone" and argument in PLAN_STEPS:
+                self.progress.mark_undone(person.sender_id, argument)
+                return Turn().say("utter_step_undone", step=argument).set(pending=None)
+            if action == "reset_progress":
+                self.progress.reset(person.sender_id)
+                return Turn().say("utter_reset_done").set(pending=None, plan_started=False)
+            if action == "delete_my_data":
+                privacy.forget(self.progress.engine, person.sender_id)
+                # The tracker store sees forget_me and drops the conversation itself.
+                return Turn().say("utter_data_deleted").set(forget_me=True)
+        except SQLAlchemyError:
+            return Turn().say("utter_change_not_saved").set(pending=None)
+        return Turn().say("utter_yes_no_without_question").set(pending=None)
+
+    # -- returning people ----------------------------------------------------------
+
+    def welcome_back(self, person: Person) -> Turn:
+        if not person.plan_started:
+            return Turn()
+        step = current_step(self.progress.steps(person.sender_id))
+        if step is None:
+            return Turn().say("utter_welcome_back_complete")
+        return Turn().say("utter_welcome_back", step=step)

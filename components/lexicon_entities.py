@@ -1,0 +1,70 @@
+"""Deterministic entity extraction from the spaCy entity ruler (see ``bot.nlp``).
+
+Rasa's ``SpacyEntityExtractor`` reports the matched text ("hid our debts"); this
+one reports the ruler's pattern id, i.e. the canonical value ("financial_secrecy"),
+so slots and actions never see a surface form. It reuses the doc SpacyNLP
+already made instead of running spaCy a second time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"dimensions": None}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._dimensions: Optional[List[Text]] = config.get("dimensions")
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LexiconEntityExtractor":
+        return cls(config)
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                if not message.get(TEXT):
+                    continue
+                doc = model.model(message.get(TEXT).lower())
+            found = [
+                {
+                    "entity": ent.label_,
+                    "value": ent.ent_id_ or ent.text,
+                    "start": ent.start_char,
+                    "end": ent.end_char,
+                    "confidence": 1.0,
+                }
+                for ent in doc.ents
+            ]
+            found = self.filter_irrelevant_entities(self.add_extractor_name(found), self._dimensions)
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages

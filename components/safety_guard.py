@@ -1,0 +1,67 @@
+"""The deterministic safety layer, run on every user message inside NLU.
+
+DIET may miss a disclosure (or score it under the fallback threshold); the
+pattern/lemma check in :mod:`bot.safety` then overrides the intent, so the
+safety rules fire whatever the conversation was doing, confirmations included.
+It only ever adds a safety intent, never removes one: either layer firing is
+enough.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import safety
+
+INTENT_FOR_LEVEL = {"crisis": "crisis_self_harm", "abuse": "report_abuse"}
+SAFETY_INTENTS = frozenset(INTENT_FOR_LEVEL.values())
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyGuard(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafetyGuard":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = self._safety_intent(message)
+            if intent is None:
+                continue
+            chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _safety_intent(message: Message) -> str | None:
+        assessment = safety.assess(message.get(TEXT) or "")
+        if assessment is not None:
+            return INTENT_FOR_LEVEL[assessment.level]
+        # DIET's own safety guess counts even when the fallback classifier hid it
+        # behind nlu_fallback: a missed disclosure costs more than a false alarm.
+        top = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if top == FALLBACK_INTENT:
+            ranking = [r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING_KEY) or []]
+            top = next((name for name in ranking if name != FALLBACK_INTENT), None)
+            return top if top in SAFETY_INTENTS else None
+        return None

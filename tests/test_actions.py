@@ -1,0 +1,313 @@
+"""Every custom action, run as the action server runs it: rasa_sdk Tracker + CollectingDispatcher."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import adapter, conversation, plan, session
+from bot import cards, db
+from bot.cards import CardStore
+from bot.coach import Coach
+from bot.progress import ProgressStore
+
+SLOTS = {name: None for name in
+         ("role", "breach_type", "last_topic", "pending", "plan_started", "forget_me", "region",
+          "abuse_disclosed", "crisis_active")}
+
+
+@pytest.fixture
+def coach(engine, monkeypatch):
+    cards.sync(engine, cards.read_cards(cards.CARDS_DIR.glob("*.yml")))
+    the_coach = Coach(CardStore(engine), ProgressStore(engine))
+    monkeypatch.setattr(adapter, "coach", lambda: the_coach)
+    monkeypatch.setattr(session, "coach", lambda: the_coach)
+    return the_coach
+
+
+def tracker(intent: str, entities=(), sender: str = "ann", **slots) -> Tracker:
+    return Tracker(
+        sender_id=sender,
+        slots={**SLOTS, **slots},
+        latest_message={"intent": {"name": intent, "confidence": 1.0}, "entities": list(entities),
+                        "text": "whatever they wrote"},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def ent(name: str, value: str) -> dict:
+    return {"entity": name, "value": value}
+
+
+async def run(action, tracker: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return events, dispatcher.messages
+
+
+def responses(messages) -> list:
+    return [m.get("response") for m in messages]
+
+
+def cards_in(messages) -> list[dict]:
+    return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == "advice_card"]
+
+
+def slots(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+# -- cards ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["betrayed", "offender", None])
+async def test_topic_intent_answers_with_a_card_of_that_topic_in_the_role_variant(coach, role):
+    events, messages = await run(conversation.ActionTopicCard(), tracker("ask_impact", role=role))
+    [card] = cards_in(messages)
+    assert card["topic"] == "impact"
+    assert card["role"] == (role or "any")
+    assert card["tips"] and messages[0]["text"].startswith(card["title"])
+    assert events == [SlotSet("last_topic", "impact")]
+
+
+async def test_ask_more_gives_unseen_cards_then_says_there_are_no_more(coach):
+    seen = []
+    _, messages = await run(conversation.ActionTopicCard(), tracker("ask_how_long", role="betrayed"))
+    seen += [c["card_id"] for c in cards_in(messages)]
+    for _ in range(10):
+        events, messages = await run(conversation.ActionMore(), tracker("ask_more", role="betrayed",
+                                                                        last_topic="how_long"))
+        if not cards_in(messages):
+            break
+        seen += [c["card_id"] for c in cards_in(messages)]
+    assert len(seen) == len(set(seen)) >= 2, "each 'more' is a card not seen before"
+    assert responses(messages) == ["utter_more_exhausted"]
+    assert messages[0]["topic"] == "how long healing takes"
+    assert events == []
+
+
+async def test_ask_more_with_no_topic_yet(coach):
+    events, messages = await run(conversation.ActionMore(), tracker("ask_more"))
+    assert responses(messages) == ["utter_more_no_topic"] and events == []
+
+
+# -- who they are --------------------------------------------------------------------
+
+
+async def test_hurt_partner_naming_an_affair_gets_the_infidelity_card_for_the_hurt_partner(coach):
+    events, messages = await run(conversation.ActionSituation(),
+                                 tracker("i_was_betrayed", [ent("breach_type", "infidelity")]))
+    assert responses(messages)[0] == "utter_ack_betrayed"
+    [card] = cards_in(messages)
+    assert (card["topic"], card["role"]) == ("infidelity", "betrayed")
+    assert responses(messages)[-1] == "utter_offer_plan_betrayed"
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
+    assert slots(events) == {"role": "betrayed", "breach_type": "infidelity", "last_topic": "infidelity",
+                             "pending": "start_plan"}
+
+
+async def test_surface_forms_from_nlu_are_normalised(coach):
+    events, messages = await run(conversation.ActionSituation(),
+                                 tracker("i_broke_trust", [ent("breach_type", "hid our debts")]))
+    assert slots(events)["breach_type"] == "financial_secrecy"
+    assert cards_in(messages)[0]["role"] == "offender"
+
+
+async def test_no_breach_type_asks_which_with_buttons(coach):
+    events, messages = await run(conversation.ActionSituation(), tracker("i_broke_trust"))
+    assert responses(messages) == ["utter_ack_offender", "utter_ask_breach_type"]
+    assert len(messages[-1]["buttons"]) == 6
+    assert '/inform_breach_type{"breach_type":"addiction"}' in [b["payload"] for b in messages[-1]["buttons"]]
+    assert slots(events) == {"role": "offender", "breach_type": None}
+
+
+async def test_breach_type_without_a_role_asks_the_role_with_buttons(coach):
+    events, messages = await run(conversation.ActionSituation(),
+                                 tracker("inform_breach_type", [ent("breach_type", "addiction")]))
+    assert responses(messages) == ["utter_ack_breach", "utter_ask_role"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/i_broke_trust", "/i_was_betrayed"]
+    assert slots(events) == {"role": None, "breach_type": "addiction"}
+
+
+async def test_a_person_can_correct_their_role(coach):
+    events, messages = await run(conversation.ActionSituation(),
+                                 tracker("i_broke_trust", role="betrayed", breach_type="dishonesty"))
+    assert responses(messages)[0] == "utter_role_corrected_offender"
+    assert cards_in(messages)[0] == {**cards_in(messages)[0], "topic": "dishonesty", "role": "offender"}
+    assert slots(events)["role"] == "offender"
+
+
+async def test_unknown_breach_type_payload_changes_nothing(coach, engine):
+    events, messages = await run(conversation.ActionSituation(),
+                                 tracker("inform_breach_type", [ent("breach_type", "banana")]))
+    assert responses(messages) == ["utter_unknown_breach_type"]
+    assert events == []
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(db.seen_cards)).scalar_one() == 0
+
+
+@pytest.mark.parametrize(("intent", "role"), [("express_hurt", "betrayed"), ("express_guilt", "offender")])
+async def test_feelings_are_acknowledged_before_the_impact_card(coach, intent, role):
+    events, messages = await run(conversation.ActionFeeling(), tracker(intent))
+    assert responses(messages)[0] == f"utter_feeling_{role}"
+    assert (cards_in(messages)[0]["topic"], cards_in(messages)[0]["role"]) == ("impact", role)
+    assert slots(events)["role"] == role
+
+
+# -- the plan ------------------------------------------------------------------------
+
+
+async def test_start_plan_presents_the_first_undone_step_with_guidance_and_a_done_button(coach):
+    events, messages = await run(plan.ActionNextStep(), tracker("start_plan", role="offender"))
+    assert responses(messages) == ["utter_step_intro", None, "utter_done_when_acknowledge_offender"]
+    assert messages[0]["step"] == "acknowledge"
+    assert (cards_in(messages)[0]["topic"], cards_in(messages)[0]["role"]) == ("acknowledge", "offender")
+    assert messages[-1]["buttons"] == [{"title": "I've done the acknowledge step",
+                                        "payload": '/report_step_done{"step":"acknowledge"}'}]
+    assert slots(events)["plan_started"] is True
+
+
+async def test_step_done_records_it_and_names_the_next_undone_step(coach):
+    events, messages = await run(plan.ActionStepDone(),
+                                 tracker("report_step_done", [ent("step", "boundaries")], role="betrayed"))
+    assert responses(messages) == ["utter_step_recorded", None, "utter_next_is"]
+    assert messages[-1]["step"] == "acknowledge"
+    progress = messages[1]["custom"]
+    assert progress["type"] == "progress" and progress["done"] == 1 and progress["total"] == 4
+    assert [s["done"] for s in progress["steps"]] == [False, False, False, True]
+    assert coach.progress.steps("ann")[3].done
+    _, again = await run(plan.ActionStepDone(),
+                         tracker("report_step_done", [ent("step", "boundaries")], role="betrayed"))
+    assert responses(again)[0] == "utter_step_already"
+
+
+async def test_step_done_without_a_step_asks_about_the_current_one_and_yes_marks_it(coach):
+    events, messages = await run(plan.ActionStepDone(), tracker("report_step_done", role="offender"))
+    assert responses(messages) == ["utter_confirm_step_done"] and messages[0]["step"] == "acknowledge"
+    assert slots(events) == {"pending": "step_done:acknowledge"}
+    assert not coach.progress.steps("ann")[0].done
+    events, messages = await run(plan.ActionAnswer(),
+                                 tracker("affirm", role="offender", pending="step_done:acknowledge"))
+    assert responses(messages)[0] == "utter_step_recorded"
+    assert coach.progress.steps("ann")[0].done
+
+
+@pytest.mark.parametrize(
+    ("entities", "slots_", "expected"),
+    [
+        ([ent("step", "banana")], {"role": "betrayed"}, "utter_unknown_step"),
+        ([ent("step", "apologize")], {}, "utter_plan_needs_role"),
+    ],
+)
+async def test_bad_step_reports_change_nothing(coach, entities, slots_, expected):
+    events, messages = await run(plan.ActionStepDone(), tracker("report_step_done", entities, **slots_))
+    assert responses(messages) == [expected] and events == []
+    assert not any(s.done for s in coach.progress.steps("ann"))
+
+
+async def test_undo_needs_confirmation(coach):
+    coach.progress.mark_done("ann", "apologize")
+    events, messages = await run(plan.ActionStepUndone(),
+                                 tracker("report_step_undone", [ent("step", "apology")], role="offender"))
+    assert responses(messages) == ["utter_confirm_step_undone"]
+    assert coach.progress.steps("ann")[1].done, "nothing changes before the yes"
+    _, messages = await run(plan.ActionAnswer(), tracker("deny", pending="step_undone:apologize"))
+    assert responses(messages) == ["utter_nothing_changed"] and coach.progress.steps("ann")[1].done
+    _, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="step_undone:apologize"))
+    assert responses(messages) == ["utter_step_undone"] and not coach.progress.steps("ann")[1].done
+
+
+async def test_reset_with_confirm_and_cancel(coach):
+    coach.progress.mark_done("ann", "acknowledge")
+    events, messages = await run(plan.ActionAskReset(), tracker("reset_progress"))
+    assert responses(messages) == ["utter_confirm_reset"] and slots(events) == {"pending": "reset_progress"}
+    await run(plan.ActionAnswer(), tracker("deny", pending="reset_progress"))
+    assert coach.progress.steps("ann")[0].done
+    events, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="reset_progress"))
+    assert responses(messages) == ["utter_reset_done"]
+    assert not coach.progress.steps("ann")[0].done
+
+
+async def test_progress_checklist(coach):
+    coach.progress.mark_done("ann", "boundaries")
+    events, messages = await run(plan.ActionProgress(), tracker("ask_progress"))
+    progress = messages[0]["custom"]
+    assert [(s["step"], s["done"]) for s in progress["steps"]] == [
+        ("acknowledge", False), ("apologize", False), ("transparency", False), ("boundaries", True)]
+    assert "[x] boundaries" in messages[0]["text"]
+    assert responses(messages)[1] == "utter_on_step"
+
+
+async def test_all_steps_done_points_to_what_comes_after(coach):
+    for step in ("acknowledge", "apologize", "transparency", "boundaries"):
+        coach.progress.mark_done("ann", step)
+    _, messages = await run(plan.ActionNextStep(), tracker("ask_next_step", role="betrayed"))
+    assert responses(messages) == ["utter_plan_complete"]
+
+
+async def test_delete_needs_confirmation_then_removes_everything(coach, engine):
+    coach.progress.mark_done("ann", "acknowledge")
+    coach.cards.mark_seen("ann", "impact-any-1")
+    events, messages = await run(plan.ActionAskDelete(), tracker("delete_my_data"))
+    assert responses(messages) == ["utter_confirm_delete"] and slots(events) == {"pending": "delete_my_data"}
+    await run(plan.ActionAnswer(), tracker("deny", pending="delete_my_data"))
+    assert coach.progress.steps("ann")[0].done
+    events, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="delete_my_data"))
+    assert responses(messages) == ["utter_data_deleted"]
+    assert slots(events) == {"forget_me": True}
+    with engine.connect() as connection:
+        for table in (db.progress, db.seen_cards):
+            assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
+
+
+async def test_database_down_says_the_step_was_not_saved(monkeypatch):
+    unreachable = db.create_engine("postgresql://nobody@127.0.0.1:1/nowhere", connect_timeout=1)
+    broken = Coach(CardStore(unreachable), ProgressStore(unreachable))
+    monkeypatch.setattr(adapter, "coach", lambda: broken)
+    events, messages = await run(plan.ActionAnswer(),
+                                 tracker("affirm", role="betrayed", pending="step_done:apologize"))
+    assert responses(messages) == ["utter_step_not_saved"] and messages[0]["step"] == "apologize"
+    events, messages = await run(plan.ActionProgress(), tracker("ask_progress"))
+    assert responses(messages) == ["utter_db_error"] and events == []
+
+
+# -- session start ---------------------------------------------------------------------
+
+
+async def test_session_start_carries_over_what_they_told_us_and_welcomes_back(coach):
+    coach.progress.mark_done("ann", "acknowledge")
+    coach.progress.mark_done("ann", "apologize")
+    events, messages = await run(
+        session.ActionSessionStart(),
+        tracker("greet", role="betrayed", breach_type="infidelity", plan_started=True,
+                pending="reset_progress", last_topic="impact"),
+    )
+    assert events[0] == SessionStarted() and events[-1] == ActionExecuted("action_listen")
+    assert slots(events) == {"role": "betrayed", "breach_type": "infidelity", "last_topic": "impact",
+                             "plan_started": True}
+    assert responses(messages) == ["utter_welcome_back", "utter_limits"]
+    assert messages[0]["step"] == "transparency"
+
+
+async def test_session_start_for_someone_new_only_says_what_the_coach_is(coach):
+    events, messages = await run(session.ActionSessionStart(), tracker("greet"))
+    assert responses(messages) == ["utter_limits"]
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+
+
+@pytest.mark.parametrize(("days", "expected"), [(None, "utter_data_kept_until_deleted"),
+                                                ("30", "utter_data_kept_for_days")])
+async def test_what_is_kept(coach, monkeypatch, days, expected):
+    if days:
+        monkeypatch.setenv("RETENTION_DAYS", days)
+    else:
+        monkeypatch.delenv("RETENTION_DAYS", raising=False)
+    _, messages = await run(session.ActionDataKept(), tracker("ask_data_kept"))
+    assert responses(messages) == [expected]
