@@ -14,9 +14,9 @@ NLP_STAMP    := nlp/en_coach/lexicon.sha256
 TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
                 $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
-.PHONY: setup run train test lint validate test-stories bench-nlu purge shell cards clean
+.PHONY: setup run train test lint validate test-stories bench bench-quick bench-nlu purge shell cards clean
 
-setup: $(VENV)/.installed $(NLP_STAMP)
+setup: $(VENV)/.installed $(NLP_STAMP) node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@PY=$$(scripts/find-python310) || exit 1; \
@@ -28,6 +28,21 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 $(NLP_STAMP): bot/lexicon.py bot/nlp.py | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp
+
+# The web chat page's browser-side files (socket.io-client), exactly as locked.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# What the browser test needs: Debian's Chromium (never a downloaded browser) and Playwright.
+.PHONY: browser
+browser: $(VENV)/.installed
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
+	fi
+	@$(BIN)/python -c "import playwright" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet "$$(grep -i '^playwright==' requirements.lock)"
 
 # Retrains only when the NLU/dialogue data, domain, config or pipeline changed.
 $(MODEL): $(TRAIN_INPUTS) | setup
@@ -42,7 +57,7 @@ run: setup $(MODEL)
 cards: setup
 	$(BIN)/python -m bot.cards
 
-test: setup $(MODEL) lint
+test: setup browser $(MODEL) lint
 	$(BIN)/python -m pytest
 	$(MAKE) validate test-stories
 
@@ -72,3 +87,10 @@ shell: $(MODEL)
 
 clean:
 	rm -rf models nlp results .rasa
+
+# Speed, memory and accuracy against stock Rasa (`rasa init`), in one run. See bench/bench.py.
+bench: setup $(MODEL)
+	$(BIN)/python bench/bench.py
+
+bench-quick: setup $(MODEL)
+	$(BIN)/python bench/bench.py --quick

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -59,14 +60,12 @@ def intent(tracker: Tracker) -> str | None:
 
 def emit(turn: Turn, dispatcher: CollectingDispatcher) -> list[EventType]:
     for message in turn.messages:
-        if message.response:
-            dispatcher.utter_message(
-                response=message.response, buttons=message.buttons or None, **message.variables
-            )
-        else:
-            dispatcher.utter_message(
-                text=message.text, json_message=message.custom, buttons=message.buttons or None
-            )
+        # utter_action carries the reply's name the way Rasa marks domain responses,
+        # so channels can tell a progress reply from a greeting without parsing text.
+        extra = {"utter_action": message.response} if message.response else {}
+        dispatcher.utter_message(
+            text=message.text, json_message=message.custom, buttons=message.buttons or None, **extra
+        )
     return [SlotSet(name, value) for name, value in turn.slots.items()]
 
 
@@ -90,5 +89,5 @@ class CoachAction(Action):
             turn = await asyncio.to_thread(decide)
         except SQLAlchemyError:
             logger.exception("Database error in %s", self.name())
-            turn = Turn().say("utter_db_error")
+            turn = Turn().say("db_error")
         return emit(turn, dispatcher)

@@ -21,7 +21,7 @@ class ActionTopicCard(CoachAction):
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
         topic = topic_for_intent(intent(tracker))
         if topic is None:
-            return Turn().say("utter_unknown_topic")
+            return Turn().say("unknown_topic")
         return coach.topic(person, topic)
 
 
@@ -41,7 +41,7 @@ class ActionSituation(CoachAction):
         breach, named = entity(tracker, "breach_type")
         role = ROLE_OF_INTENT.get(intent(tracker))
         if named and breach is None and role is None:
-            return Turn().say("utter_unknown_breach_type")
+            return Turn().say("unknown_breach_type")
         return coach.situation(person, role, breach)
 
 

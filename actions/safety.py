@@ -33,7 +33,7 @@ class ActionReportSafe(CoachAction):
     action_name = "action_report_safe"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        turn = Turn().say("utter_glad_safe").set(crisis_active=False)
+        turn = Turn().say("glad_safe").set(crisis_active=False)
         if person.abuse_disclosed:
             turn.extend(safety_response.abuse_redirect(person.region))
         return turn
@@ -48,11 +48,11 @@ class ActionSetRegion(CoachAction):
         region, _ = entity(tracker, "region")
         if region is None:
             return Turn().say(
-                "utter_region_unknown",
+                "region_unknown",
                 buttons=[button(name.replace("the ", "").title(), "inform_region", region=code)
                          for code, name in REGION_NAMES.items()],
             )
-        turn = Turn().say("utter_region_set", region=REGION_NAMES[region]).set(region=region)
+        turn = Turn().say("region_set", region=REGION_NAMES[region]).set(region=region)
         if person.crisis_active or person.abuse_disclosed:
             level = "crisis" if person.crisis_active else "abuse"
             turn.extend(safety_response.danger(level, "self", region))
@@ -66,13 +66,13 @@ class ActionClarify(CoachAction):
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
         if _fallbacks_in_a_row(tracker) >= 2:
-            return Turn().say("utter_topic_menu")
+            return Turn().say("topic_menu")
         ranking = tracker.latest_message.get("intent_ranking") or []
         topics = [t for t in (topic_for_intent(r.get("name")) for r in ranking) if t][:3]
         if not topics:
-            return Turn().say("utter_topic_menu")
+            return Turn().say("topic_menu")
         return Turn().say(
-            "utter_did_not_understand",
+            "did_not_understand",
             buttons=[button(label(t).capitalize(), f"ask_{t}") for t in topics],
         )
 

@@ -40,8 +40,7 @@ class ActionSessionStart(Action):
         except SQLAlchemyError:
             logger.exception("Database error while welcoming back")
             turn = Turn()
-        emit(turn, dispatcher)
-        dispatcher.utter_message(response="utter_limits")
+        emit(turn.say("about_the_coach"), dispatcher)
         return events + [ActionExecuted("action_listen")]
 
 
@@ -53,5 +52,5 @@ class ActionDataKept(CoachAction):
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
         days = retention_days()
         if days is None:
-            return Turn().say("utter_data_kept_until_deleted")
-        return Turn().say("utter_data_kept_for_days", days=days)
+            return Turn().say("data_kept_until_deleted")
+        return Turn().say("data_kept_for_days", days=days)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import sqlalchemy as sa
 import yaml
@@ -110,7 +110,7 @@ def read_card_file(path: Path, known_sources: set[str] | None = None) -> list[Ca
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
-        raise CardFileError(path, where, f"not valid YAML ({getattr(error, 'problem', error)})")
+        raise CardFileError(path, where, f"not valid YAML ({getattr(error, 'problem', error)})") from error
     if not isinstance(document, dict) or not isinstance(document.get("cards"), list):
         raise CardFileError(path, "file", "expected a top-level 'cards:' list")
     return [_parse_card(path, i, raw, known_sources) for i, raw in enumerate(document["cards"])]

@@ -36,7 +36,7 @@ class Person:
     crisis_active: bool = False
     abuse_disclosed: bool = False
 
-    def but(self, **changes) -> "Person":
+    def but(self, **changes) -> Person:
         return replace(self, **changes)
 
 
@@ -81,19 +81,19 @@ class Coach:
             topic, person.role
         )
         if card is None:
-            return turn.say("utter_no_card", topic=label(topic))
+            return turn.say("no_card", topic=label(topic))
         return self._card(person, card, turn)
 
     def more(self, person: Person) -> Turn:
         turn = Turn()
         if not person.last_topic:
-            return turn.say("utter_more_no_topic")
+            return turn.say("more_no_topic")
         held = self.held_back(person, person.last_topic)
         if held:
             return held
         card = self.cards.next_unseen(person.sender_id, person.last_topic, person.role)
         if card is None:
-            return turn.say("utter_more_exhausted", topic=label(person.last_topic))
+            return turn.say("more_exhausted", topic=label(person.last_topic))
         return self._card(person, card, turn)
 
     # -- who they are ----------------------------------------------------------
@@ -104,26 +104,26 @@ class Coach:
         new_role = role or person.role
         breach = breach_type or person.breach_type
         if role and person.role and role != person.role:
-            turn.say(f"utter_role_corrected_{role}")
+            turn.say(f"role_corrected_{role}")
         elif role:
-            turn.say(f"utter_ack_{role}")
+            turn.say(f"ack_{role}")
         elif breach_type:
-            turn.say("utter_ack_breach", breach=label(breach_type))
+            turn.say("ack_breach", breach=label(breach_type))
         turn.set(role=new_role, breach_type=breach)
         held = self.held_back(person)
         if held:
             return turn.extend(held)
         if new_role is None:
-            return turn.say("utter_ask_role", buttons=ROLE_BUTTONS)
+            return turn.say("ask_role", buttons=ROLE_BUTTONS)
         if breach is None:
-            return turn.say("utter_ask_breach_type", buttons=breach_buttons())
+            return turn.say("ask_breach_type", buttons=breach_buttons())
         updated = person.but(role=new_role, breach_type=breach, pending=None)
         turn.extend(self.topic(updated, breach))
         return turn.extend(self.offer_plan(updated))
 
     def feeling(self, person: Person, role: str) -> Turn:
         """Pain or guilt: acknowledge first, then the impact card for their side."""
-        turn = Turn().say(f"utter_feeling_{role}")
+        turn = Turn().say(f"feeling_{role}")
         role = person.role or role
         turn.set(role=role)
         return turn.extend(self.topic(person.but(role=role), "impact"))
@@ -132,7 +132,7 @@ class Coach:
         if person.plan_started:
             return Turn()
         return Turn().say(
-            f"utter_offer_plan_{person.role}",
+            f"offer_plan_{person.role}",
             buttons=[button("Yes, show me the steps", "affirm"), button("Just talk for now", "deny")],
         ).set(pending="start_plan")
 
@@ -144,25 +144,25 @@ class Coach:
         if held:
             return held
         if person.role is None:
-            return Turn().say("utter_plan_needs_role", buttons=ROLE_BUTTONS)
+            return Turn().say("plan_needs_role", buttons=ROLE_BUTTONS)
         steps = self.progress.steps(person.sender_id)
         step = current_step(steps)
         turn = Turn().set(plan_started=True, pending=None)
         if step is None:
-            return turn.say("utter_plan_complete")
-        turn.say("utter_step_intro", step=step, number=PLAN_STEPS.index(step) + 1)
+            return turn.say("plan_complete")
+        turn.say("step_intro", step=step, number=PLAN_STEPS.index(step) + 1)
         card = self.cards.first(step, person.role)
         if card is not None:
             self._card(person, card, turn)
-        return turn.say(f"utter_done_when_{step}_{person.role}", buttons=[step_done_button(step)])
+        return turn.say(f"done_when_{step}_{person.role}", buttons=[step_done_button(step)])
 
     def show_progress(self, person: Person) -> Turn:
         steps = self.progress.steps(person.sender_id)
         step = current_step(steps)
         turn = Turn().send(checklist_text(steps), custom=payload(steps))
         if step is None:
-            return turn.say("utter_plan_complete")
-        return turn.say("utter_on_step", step=step)
+            return turn.say("plan_complete")
+        return turn.say("on_step", step=step)
 
     def step_done(self, person: Person, step: str | None, named: bool) -> Turn:
         """``named`` is True when the message named a step, even one we don't know."""
@@ -170,14 +170,14 @@ class Coach:
         if held:
             return held
         if person.role is None:
-            return Turn().say("utter_plan_needs_role", buttons=ROLE_BUTTONS)
+            return Turn().say("plan_needs_role", buttons=ROLE_BUTTONS)
         if named and step is None:
-            return Turn().say("utter_unknown_step", buttons=[step_done_button(s) for s in PLAN_STEPS])
+            return Turn().say("unknown_step", buttons=[step_done_button(s) for s in PLAN_STEPS])
         if step is None:
             current = current_step(self.progress.steps(person.sender_id))
             if current is None:
-                return Turn().say("utter_plan_complete")
-            return Turn().say("utter_confirm_step_done", step=current, buttons=YES_NO).set(
+                return Turn().say("plan_complete")
+            return Turn().say("confirm_step_done", step=current, buttons=YES_NO).set(
                 pending=f"step_done:{current}"
             )
         return self._record_done(person, step)
@@ -187,39 +187,39 @@ class Coach:
             changed = self.progress.mark_done(person.sender_id, step)
         except SQLAlchemyError:
             # Say so rather than pretend: the person must know to report it again.
-            return Turn().say("utter_step_not_saved", step=step).set(pending=None)
+            return Turn().say("step_not_saved", step=step).set(pending=None)
         steps = self.progress.steps(person.sender_id)
         turn = Turn().set(pending=None, plan_started=True)
-        turn.say("utter_step_recorded" if changed else "utter_step_already", step=step)
+        turn.say("step_recorded" if changed else "step_already", step=step)
         turn.send(checklist_text(steps), custom=payload(steps))
         following = current_step(steps)
         if following is None:
-            return turn.say("utter_plan_complete")
-        return turn.say("utter_next_is", step=following, buttons=[button("Show me", "ask_next_step")])
+            return turn.say("plan_complete")
+        return turn.say("next_is", step=following, buttons=[button("Show me", "ask_next_step")])
 
     def step_undone(self, person: Person, step: str | None, named: bool) -> Turn:
         if named and step is None:
-            return Turn().say("utter_unknown_step", buttons=[])
+            return Turn().say("unknown_step", buttons=[])
         done = [s.step for s in self.progress.steps(person.sender_id) if s.done]
         if step is None:
             if not done:
-                return Turn().say("utter_nothing_done_yet")
+                return Turn().say("nothing_done_yet")
             return Turn().say(
-                "utter_ask_which_undone",
+                "ask_which_undone",
                 buttons=[button(s, "report_step_undone", step=s) for s in done],
             )
         if step not in done:
-            return Turn().say("utter_step_not_done", step=step)
-        return Turn().say("utter_confirm_step_undone", step=step, buttons=YES_NO).set(
+            return Turn().say("step_not_done", step=step)
+        return Turn().say("confirm_step_undone", step=step, buttons=YES_NO).set(
             pending=f"step_undone:{step}"
         )
 
     def ask_reset(self, person: Person) -> Turn:
-        return Turn().say("utter_confirm_reset", buttons=YES_NO).set(pending="reset_progress")
+        return Turn().say("confirm_reset", buttons=YES_NO).set(pending="reset_progress")
 
     def ask_delete(self, person: Person) -> Turn:
         return Turn().say(
-            "utter_confirm_delete",
+            "confirm_delete",
             buttons=[button("Yes, delete everything", "affirm"), button("No, keep it", "deny")],
         ).set(pending="delete_my_data")
 
@@ -231,9 +231,9 @@ class Coach:
         action, _, argument = pending.partition(":")
         cleared = person.but(pending=None)
         if not action:
-            return Turn().say("utter_yes_no_without_question")
+            return Turn().say("yes_no_without_question")
         if not yes:
-            response = "utter_plan_later" if action == "start_plan" else "utter_nothing_changed"
+            response = "plan_later" if action == "start_plan" else "nothing_changed"
             return Turn().say(response).set(pending=None)
         if action == "start_plan":
             return self.next_step(cleared)
@@ -242,17 +242,17 @@ class Coach:
         try:
             if action == "step_undone" and argument in PLAN_STEPS:
                 self.progress.mark_undone(person.sender_id, argument)
-                return Turn().say("utter_step_undone", step=argument).set(pending=None)
+                return Turn().say("step_undone", step=argument).set(pending=None)
             if action == "reset_progress":
                 self.progress.reset(person.sender_id)
-                return Turn().say("utter_reset_done").set(pending=None, plan_started=False)
+                return Turn().say("reset_done").set(pending=None, plan_started=False)
             if action == "delete_my_data":
                 privacy.forget(self.progress.engine, person.sender_id)
                 # The tracker store sees forget_me and drops the conversation itself.
-                return Turn().say("utter_data_deleted").set(forget_me=True)
+                return Turn().say("data_deleted").set(forget_me=True)
         except SQLAlchemyError:
-            return Turn().say("utter_change_not_saved").set(pending=None)
-        return Turn().say("utter_yes_no_without_question").set(pending=None)
+            return Turn().say("change_not_saved").set(pending=None)
+        return Turn().say("yes_no_without_question").set(pending=None)
 
     # -- returning people ----------------------------------------------------------
 
@@ -261,5 +261,5 @@ class Coach:
             return Turn()
         step = current_step(self.progress.steps(person.sender_id))
         if step is None:
-            return Turn().say("utter_welcome_back_complete")
-        return Turn().say("utter_welcome_back", step=step)
+            return Turn().say("welcome_back_complete")
+        return Turn().say("welcome_back", step=step)

@@ -7,8 +7,8 @@ store writes its ``events`` table there too, which is what lets
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -88,7 +88,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@lru_cache(maxsize=None)
+@cache
 def engine_for(url: str) -> Engine:
     """One pooled engine per URL for the life of the process, schema ensured."""
     engine = create_engine(url)

@@ -32,6 +32,7 @@ def environment() -> dict[str, str]:
     env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     env.setdefault("ACTION_SERVER_PORT", "5055")
     env.setdefault("RASA_PORT", "5005")
+    env.setdefault("WEB_PORT", "8080")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
 
@@ -40,11 +41,14 @@ def commands(env: dict[str, str], model: Path) -> dict[str, list[str]]:
     rasa = str(BIN / "rasa")
     cors = ["--cors", "http://localhost:8080", "--cors", "http://127.0.0.1:8080"]
     return {
-        "action server": [rasa, "run", "actions", "--actions", "actions", "--port", env["ACTION_SERVER_PORT"]],
+        "action server": [
+            rasa, "run", "actions", "--actions", "actions", "--port", env["ACTION_SERVER_PORT"],
+        ],
         "rasa server": [
             rasa, "run", "--model", str(model), "--port", env["RASA_PORT"],
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", *cors,
         ],
+        "web page": [str(BIN / "python"), "-m", "bot.webpage", "--port", env["WEB_PORT"]],
     }
 
 
@@ -52,6 +56,7 @@ def health_urls(env: dict[str, str]) -> dict[str, str]:
     return {
         "action server": f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health",
         "rasa server": f"http://127.0.0.1:{env['RASA_PORT']}/",
+        "web page": f"http://127.0.0.1:{env['WEB_PORT']}/health",
     }
 
 

@@ -50,7 +50,10 @@ BREACH_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 STEPS: dict[str, tuple[str, ...]] = {
-    "acknowledge": ("acknowledge", "acknowledgement", "acknowledgment", "admit", "own up", "owned up", "take responsibility"),
+    "acknowledge": (
+        "acknowledge", "acknowledgement", "acknowledgment", "admit", "own up", "owned up",
+        "take responsibility",
+    ),
     "apologize": ("apologize", "apologise", "apology", "apologized", "apologised", "say sorry", "said sorry"),
     "transparency": ("transparency", "transparent", "open book", "openness", "share my phone", "honesty"),
     "boundaries": ("boundaries", "boundary", "ground rules", "rules", "limits"),
@@ -58,7 +61,10 @@ STEPS: dict[str, tuple[str, ...]] = {
 
 REGIONS: dict[str, tuple[str, ...]] = {
     "US": ("the us", "usa", "u.s.", "u.s.a.", "united states", "america", "the states", "american"),
-    "UK": ("uk", "british", "u.k.", "united kingdom", "britain", "great britain", "england", "scotland", "wales", "london"),
+    "UK": (
+        "uk", "british", "u.k.", "united kingdom", "britain", "great britain", "england", "scotland",
+        "wales", "london",
+    ),
     "CA": ("canada", "canadian", "ontario", "toronto", "vancouver", "quebec"),
     "AU": ("australia", "aussie", "australian", "sydney", "melbourne", "brisbane", "perth"),
     "IE": ("ireland", "irish", "dublin", "eire"),

@@ -1,8 +1,8 @@
 """What the coach sends, independent of Rasa: a turn is a list of messages and slot changes.
 
-Texts live in ``domain.yml`` as responses (``response=``); only text built from
-data (cards, the checklist) is sent as ``text=``. ``actions/`` turns a
-:class:`Turn` into dispatcher calls and ``SlotSet`` events.
+Each message is either a named reply from ``data/replies.yml`` (``say``) or text
+built from data such as a card or the checklist (``send``). ``actions/`` turns
+a :class:`Turn` into dispatcher calls and ``SlotSet`` events.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.texts import render
+
 
 @dataclass
 class Message:
-    response: str | None = None
-    text: str | None = None
+    text: str
+    response: str | None = None  # the reply's name; channels and tests see it, people don't
     custom: dict | None = None
     buttons: list[dict] = field(default_factory=list)
-    variables: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -26,19 +27,20 @@ class Turn:
     messages: list[Message] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
 
-    def say(self, response: str, buttons: list[dict] | None = None, **variables: Any) -> "Turn":
-        self.messages.append(Message(response=response, buttons=buttons or [], variables=variables))
+    def say(self, response: str, buttons: list[dict] | None = None, **values: Any) -> Turn:
+        text, own_buttons = render(response, **values)
+        self.messages.append(Message(text=text, response=response, buttons=buttons or own_buttons))
         return self
 
-    def send(self, text: str, custom: dict | None = None, buttons: list[dict] | None = None) -> "Turn":
+    def send(self, text: str, custom: dict | None = None, buttons: list[dict] | None = None) -> Turn:
         self.messages.append(Message(text=text, custom=custom, buttons=buttons or []))
         return self
 
-    def set(self, **slots: Any) -> "Turn":
+    def set(self, **slots: Any) -> Turn:
         self.slots.update(slots)
         return self
 
-    def extend(self, other: "Turn") -> "Turn":
+    def extend(self, other: Turn) -> Turn:
         self.messages.extend(other.messages)
         self.slots.update(other.slots)
         return self

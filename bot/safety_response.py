@@ -47,10 +47,10 @@ def danger(level: str, subject: str, region: str | None) -> Turn:
     }
     turn = Turn().send(_opening(level, subject, emergency, line), custom=payload)
     if level == "crisis":
-        turn.say("utter_safety_stay_crisis")
+        turn.say("safety_stay_crisis")
         return turn.set(crisis_active=True, pending=None)
     turn.say(
-        "utter_safety_stay_abuse",
+        "safety_stay_abuse",
         buttons=[button("Making a safety plan", "ask_safety_plan"), button("Moving on", "ask_moving_on")],
     )
     return turn.set(abuse_disclosed=True, pending=None)
@@ -58,14 +58,14 @@ def danger(level: str, subject: str, region: str | None) -> Turn:
 
 def crisis_hold(region: str | None) -> Turn:
     emergency = resources.for_danger(region, "crisis", "self")[0]
-    return Turn().say("utter_crisis_hold", emergency=emergency.call)
+    return Turn().say("crisis_hold", emergency=emergency.call)
 
 
 def abuse_redirect(region: str | None) -> Turn:
     found = resources.for_danger(region, "abuse", "self")
     line = found[1] if len(found) > 1 else found[0]
     return Turn().say(
-        "utter_abuse_redirect",
+        "abuse_redirect",
         line=f"{line.name} ({line.how_to_reach()})",
         buttons=[button("Making a safety plan", "ask_safety_plan"), button("Moving on", "ask_moving_on")],
     )

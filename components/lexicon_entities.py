@@ -8,7 +8,7 @@ already made instead of running spaCy a second time.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,27 +28,27 @@ from rasa.shared.nlu.training_data.message import Message
 )
 class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
-    def required_components(cls) -> List[type]:
+    def required_components(cls) -> list[type]:
         return [SpacyNLP]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"dimensions": None}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._dimensions: Optional[List[Text]] = config.get("dimensions")
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._dimensions: list[str] | None = config.get("dimensions")
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LexiconEntityExtractor":
+    ) -> LexiconEntityExtractor:
         return cls(config)
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+    def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:

@@ -53,7 +53,7 @@ async def run(action, tracker: Tracker):
 
 
 def responses(messages) -> list:
-    return [m.get("response") for m in messages]
+    return [m.get("utter_action") for m in messages]
 
 
 def cards_in(messages) -> list[dict]:
@@ -88,14 +88,14 @@ async def test_ask_more_gives_unseen_cards_then_says_there_are_no_more(coach):
             break
         seen += [c["card_id"] for c in cards_in(messages)]
     assert len(seen) == len(set(seen)) >= 2, "each 'more' is a card not seen before"
-    assert responses(messages) == ["utter_more_exhausted"]
-    assert messages[0]["topic"] == "how long healing takes"
+    assert responses(messages) == ["more_exhausted"]
+    assert "how long healing takes" in messages[0]["text"]
     assert events == []
 
 
 async def test_ask_more_with_no_topic_yet(coach):
     events, messages = await run(conversation.ActionMore(), tracker("ask_more"))
-    assert responses(messages) == ["utter_more_no_topic"] and events == []
+    assert responses(messages) == ["more_no_topic"] and events == []
 
 
 # -- who they are --------------------------------------------------------------------
@@ -104,10 +104,10 @@ async def test_ask_more_with_no_topic_yet(coach):
 async def test_hurt_partner_naming_an_affair_gets_the_infidelity_card_for_the_hurt_partner(coach):
     events, messages = await run(conversation.ActionSituation(),
                                  tracker("i_was_betrayed", [ent("breach_type", "infidelity")]))
-    assert responses(messages)[0] == "utter_ack_betrayed"
+    assert responses(messages)[0] == "ack_betrayed"
     [card] = cards_in(messages)
     assert (card["topic"], card["role"]) == ("infidelity", "betrayed")
-    assert responses(messages)[-1] == "utter_offer_plan_betrayed"
+    assert responses(messages)[-1] == "offer_plan_betrayed"
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
     assert slots(events) == {"role": "betrayed", "breach_type": "infidelity", "last_topic": "infidelity",
                              "pending": "start_plan"}
@@ -122,7 +122,7 @@ async def test_surface_forms_from_nlu_are_normalised(coach):
 
 async def test_no_breach_type_asks_which_with_buttons(coach):
     events, messages = await run(conversation.ActionSituation(), tracker("i_broke_trust"))
-    assert responses(messages) == ["utter_ack_offender", "utter_ask_breach_type"]
+    assert responses(messages) == ["ack_offender", "ask_breach_type"]
     assert len(messages[-1]["buttons"]) == 6
     assert '/inform_breach_type{"breach_type":"addiction"}' in [b["payload"] for b in messages[-1]["buttons"]]
     assert slots(events) == {"role": "offender", "breach_type": None}
@@ -131,7 +131,7 @@ async def test_no_breach_type_asks_which_with_buttons(coach):
 async def test_breach_type_without_a_role_asks_the_role_with_buttons(coach):
     events, messages = await run(conversation.ActionSituation(),
                                  tracker("inform_breach_type", [ent("breach_type", "addiction")]))
-    assert responses(messages) == ["utter_ack_breach", "utter_ask_role"]
+    assert responses(messages) == ["ack_breach", "ask_role"]
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/i_broke_trust", "/i_was_betrayed"]
     assert slots(events) == {"role": None, "breach_type": "addiction"}
 
@@ -139,7 +139,7 @@ async def test_breach_type_without_a_role_asks_the_role_with_buttons(coach):
 async def test_a_person_can_correct_their_role(coach):
     events, messages = await run(conversation.ActionSituation(),
                                  tracker("i_broke_trust", role="betrayed", breach_type="dishonesty"))
-    assert responses(messages)[0] == "utter_role_corrected_offender"
+    assert responses(messages)[0] == "role_corrected_offender"
     assert cards_in(messages)[0] == {**cards_in(messages)[0], "topic": "dishonesty", "role": "offender"}
     assert slots(events)["role"] == "offender"
 
@@ -147,7 +147,7 @@ async def test_a_person_can_correct_their_role(coach):
 async def test_unknown_breach_type_payload_changes_nothing(coach, engine):
     events, messages = await run(conversation.ActionSituation(),
                                  tracker("inform_breach_type", [ent("breach_type", "banana")]))
-    assert responses(messages) == ["utter_unknown_breach_type"]
+    assert responses(messages) == ["unknown_breach_type"]
     assert events == []
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(db.seen_cards)).scalar_one() == 0
@@ -156,7 +156,7 @@ async def test_unknown_breach_type_payload_changes_nothing(coach, engine):
 @pytest.mark.parametrize(("intent", "role"), [("express_hurt", "betrayed"), ("express_guilt", "offender")])
 async def test_feelings_are_acknowledged_before_the_impact_card(coach, intent, role):
     events, messages = await run(conversation.ActionFeeling(), tracker(intent))
-    assert responses(messages)[0] == f"utter_feeling_{role}"
+    assert responses(messages)[0] == f"feeling_{role}"
     assert (cards_in(messages)[0]["topic"], cards_in(messages)[0]["role"]) == ("impact", role)
     assert slots(events)["role"] == role
 
@@ -166,8 +166,8 @@ async def test_feelings_are_acknowledged_before_the_impact_card(coach, intent, r
 
 async def test_start_plan_presents_the_first_undone_step_with_guidance_and_a_done_button(coach):
     events, messages = await run(plan.ActionNextStep(), tracker("start_plan", role="offender"))
-    assert responses(messages) == ["utter_step_intro", None, "utter_done_when_acknowledge_offender"]
-    assert messages[0]["step"] == "acknowledge"
+    assert responses(messages) == ["step_intro", None, "done_when_acknowledge_offender"]
+    assert "acknowledge" in messages[0]["text"]
     assert (cards_in(messages)[0]["topic"], cards_in(messages)[0]["role"]) == ("acknowledge", "offender")
     assert messages[-1]["buttons"] == [{"title": "I've done the acknowledge step",
                                         "payload": '/report_step_done{"step":"acknowledge"}'}]
@@ -177,33 +177,33 @@ async def test_start_plan_presents_the_first_undone_step_with_guidance_and_a_don
 async def test_step_done_records_it_and_names_the_next_undone_step(coach):
     events, messages = await run(plan.ActionStepDone(),
                                  tracker("report_step_done", [ent("step", "boundaries")], role="betrayed"))
-    assert responses(messages) == ["utter_step_recorded", None, "utter_next_is"]
-    assert messages[-1]["step"] == "acknowledge"
+    assert responses(messages) == ["step_recorded", None, "next_is"]
+    assert "acknowledge" in messages[-1]["text"]
     progress = messages[1]["custom"]
     assert progress["type"] == "progress" and progress["done"] == 1 and progress["total"] == 4
     assert [s["done"] for s in progress["steps"]] == [False, False, False, True]
     assert coach.progress.steps("ann")[3].done
     _, again = await run(plan.ActionStepDone(),
                          tracker("report_step_done", [ent("step", "boundaries")], role="betrayed"))
-    assert responses(again)[0] == "utter_step_already"
+    assert responses(again)[0] == "step_already"
 
 
 async def test_step_done_without_a_step_asks_about_the_current_one_and_yes_marks_it(coach):
     events, messages = await run(plan.ActionStepDone(), tracker("report_step_done", role="offender"))
-    assert responses(messages) == ["utter_confirm_step_done"] and messages[0]["step"] == "acknowledge"
+    assert responses(messages) == ["confirm_step_done"] and "acknowledge" in messages[0]["text"]
     assert slots(events) == {"pending": "step_done:acknowledge"}
     assert not coach.progress.steps("ann")[0].done
     events, messages = await run(plan.ActionAnswer(),
                                  tracker("affirm", role="offender", pending="step_done:acknowledge"))
-    assert responses(messages)[0] == "utter_step_recorded"
+    assert responses(messages)[0] == "step_recorded"
     assert coach.progress.steps("ann")[0].done
 
 
 @pytest.mark.parametrize(
     ("entities", "slots_", "expected"),
     [
-        ([ent("step", "banana")], {"role": "betrayed"}, "utter_unknown_step"),
-        ([ent("step", "apologize")], {}, "utter_plan_needs_role"),
+        ([ent("step", "banana")], {"role": "betrayed"}, "unknown_step"),
+        ([ent("step", "apologize")], {}, "plan_needs_role"),
     ],
 )
 async def test_bad_step_reports_change_nothing(coach, entities, slots_, expected):
@@ -216,22 +216,22 @@ async def test_undo_needs_confirmation(coach):
     coach.progress.mark_done("ann", "apologize")
     events, messages = await run(plan.ActionStepUndone(),
                                  tracker("report_step_undone", [ent("step", "apology")], role="offender"))
-    assert responses(messages) == ["utter_confirm_step_undone"]
+    assert responses(messages) == ["confirm_step_undone"]
     assert coach.progress.steps("ann")[1].done, "nothing changes before the yes"
     _, messages = await run(plan.ActionAnswer(), tracker("deny", pending="step_undone:apologize"))
-    assert responses(messages) == ["utter_nothing_changed"] and coach.progress.steps("ann")[1].done
+    assert responses(messages) == ["nothing_changed"] and coach.progress.steps("ann")[1].done
     _, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="step_undone:apologize"))
-    assert responses(messages) == ["utter_step_undone"] and not coach.progress.steps("ann")[1].done
+    assert responses(messages) == ["step_undone"] and not coach.progress.steps("ann")[1].done
 
 
 async def test_reset_with_confirm_and_cancel(coach):
     coach.progress.mark_done("ann", "acknowledge")
     events, messages = await run(plan.ActionAskReset(), tracker("reset_progress"))
-    assert responses(messages) == ["utter_confirm_reset"] and slots(events) == {"pending": "reset_progress"}
+    assert responses(messages) == ["confirm_reset"] and slots(events) == {"pending": "reset_progress"}
     await run(plan.ActionAnswer(), tracker("deny", pending="reset_progress"))
     assert coach.progress.steps("ann")[0].done
     events, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="reset_progress"))
-    assert responses(messages) == ["utter_reset_done"]
+    assert responses(messages) == ["reset_done"]
     assert not coach.progress.steps("ann")[0].done
 
 
@@ -242,25 +242,25 @@ async def test_progress_checklist(coach):
     assert [(s["step"], s["done"]) for s in progress["steps"]] == [
         ("acknowledge", False), ("apologize", False), ("transparency", False), ("boundaries", True)]
     assert "[x] boundaries" in messages[0]["text"]
-    assert responses(messages)[1] == "utter_on_step"
+    assert responses(messages)[1] == "on_step"
 
 
 async def test_all_steps_done_points_to_what_comes_after(coach):
     for step in ("acknowledge", "apologize", "transparency", "boundaries"):
         coach.progress.mark_done("ann", step)
     _, messages = await run(plan.ActionNextStep(), tracker("ask_next_step", role="betrayed"))
-    assert responses(messages) == ["utter_plan_complete"]
+    assert responses(messages) == ["plan_complete"]
 
 
 async def test_delete_needs_confirmation_then_removes_everything(coach, engine):
     coach.progress.mark_done("ann", "acknowledge")
     coach.cards.mark_seen("ann", "impact-any-1")
     events, messages = await run(plan.ActionAskDelete(), tracker("delete_my_data"))
-    assert responses(messages) == ["utter_confirm_delete"] and slots(events) == {"pending": "delete_my_data"}
+    assert responses(messages) == ["confirm_delete"] and slots(events) == {"pending": "delete_my_data"}
     await run(plan.ActionAnswer(), tracker("deny", pending="delete_my_data"))
     assert coach.progress.steps("ann")[0].done
     events, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="delete_my_data"))
-    assert responses(messages) == ["utter_data_deleted"]
+    assert responses(messages) == ["data_deleted"]
     assert slots(events) == {"forget_me": True}
     with engine.connect() as connection:
         for table in (db.progress, db.seen_cards):
@@ -273,9 +273,9 @@ async def test_database_down_says_the_step_was_not_saved(monkeypatch):
     monkeypatch.setattr(adapter, "coach", lambda: broken)
     events, messages = await run(plan.ActionAnswer(),
                                  tracker("affirm", role="betrayed", pending="step_done:apologize"))
-    assert responses(messages) == ["utter_step_not_saved"] and messages[0]["step"] == "apologize"
+    assert responses(messages) == ["step_not_saved"] and "apologize" in messages[0]["text"]
     events, messages = await run(plan.ActionProgress(), tracker("ask_progress"))
-    assert responses(messages) == ["utter_db_error"] and events == []
+    assert responses(messages) == ["db_error"] and events == []
 
 
 # -- session start ---------------------------------------------------------------------
@@ -292,18 +292,18 @@ async def test_session_start_carries_over_what_they_told_us_and_welcomes_back(co
     assert events[0] == SessionStarted() and events[-1] == ActionExecuted("action_listen")
     assert slots(events) == {"role": "betrayed", "breach_type": "infidelity", "last_topic": "impact",
                              "plan_started": True}
-    assert responses(messages) == ["utter_welcome_back", "utter_limits"]
-    assert messages[0]["step"] == "transparency"
+    assert responses(messages) == ["welcome_back", "about_the_coach"]
+    assert "transparency" in messages[0]["text"]
 
 
 async def test_session_start_for_someone_new_only_says_what_the_coach_is(coach):
     events, messages = await run(session.ActionSessionStart(), tracker("greet"))
-    assert responses(messages) == ["utter_limits"]
+    assert responses(messages) == ["about_the_coach"]
     assert events == [SessionStarted(), ActionExecuted("action_listen")]
 
 
-@pytest.mark.parametrize(("days", "expected"), [(None, "utter_data_kept_until_deleted"),
-                                                ("30", "utter_data_kept_for_days")])
+@pytest.mark.parametrize(("days", "expected"), [(None, "data_kept_until_deleted"),
+                                                ("30", "data_kept_for_days")])
 async def test_what_is_kept(coach, monkeypatch, days, expected):
     if days:
         monkeypatch.setenv("RETENTION_DAYS", days)

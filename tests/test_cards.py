@@ -73,7 +73,10 @@ def test_reads_a_good_file(tmp_path):
         (("role: betrayed", "role: villain", 1), "card 'impact-betrayed-1': role must be one of"),
         (("    source: 002_y.txt", "    source: 999_z.txt", 1), "card 'impact-any-1': source '999_z.txt'"),
         (("    title: Guilt that helps\n", "", 1), "card 'impact-offender-1': missing title"),
-        (("      - Tell one friend what happened.\n", "", 1), "card 'impact-betrayed-1': needs 2 to 5 tips, has 1"),
+        (
+            ("      - Tell one friend what happened.\n", "", 1),
+            "card 'impact-betrayed-1': needs 2 to 5 tips, has 1",
+        ),
         (("    source: 001_x.txt\n", "    source: 001_x.txt\n    mood: sad\n", 1), "unknown key(s) mood"),
         (("id: impact-any-1", "id: impact-betrayed-1", 1), "duplicate id"),
         (("    body: A breach", "    body: [A breach", 1), "a.yml: line 17: not valid YAML"),
@@ -104,7 +107,8 @@ def test_sync_is_idempotent_and_updates_changed_cards(engine, tmp_path):
     loaded = read_cards([write(tmp_path, "a.yml", GOOD)], SOURCES)
     assert sync(engine, loaded) == {"added": 3, "updated": 0, "removed": 0, "unchanged": 0}
     assert sync(engine, loaded) == {"added": 0, "updated": 0, "removed": 0, "unchanged": 3}
-    changed = read_cards([write(tmp_path, "a.yml", GOOD.replace("It is not just you", "Not only you"))], SOURCES)
+    renamed = GOOD.replace("It is not just you", "Not only you")
+    changed = read_cards([write(tmp_path, "a.yml", renamed)], SOURCES)
     assert sync(engine, changed) == {"added": 0, "updated": 1, "removed": 0, "unchanged": 2}
     assert CardStore(engine).get("impact-betrayed-1").title == "Not only you"
     assert count_rows(engine) == 3

@@ -1,0 +1,550 @@
+"""The coach on Telegram: a webhook channel that replaces Rasa's own ``TelegramInput``.
+
+Configured in ``credentials.yml`` as ``bot.channels.telegram.CoachTelegramInput:``
+(no values there); everything comes from the environment:
+
+    TELEGRAM_TOKEN           the bot's token from @BotFather; without it Telegram is off
+    TELEGRAM_WEBHOOK_SECRET  checked against X-Telegram-Bot-Api-Secret-Token on every update
+    TELEGRAM_WEBHOOK_URL     public HTTPS URL of /webhooks/telegram/webhook; when set, the
+                             webhook is registered once, at server start
+    TELEGRAM_BOT_USERNAME    the bot's @username (asked once with getMe at start when unset)
+    TELEGRAM_API_URL         Bot API base URL, default https://api.telegram.org
+
+Decisions (see docs/TELEGRAM.md):
+- One conversation per person: the sender id is ``tg:<user id>`` in private chats and in
+  groups alike, so a person's plan is the same wherever they talk to the coach.
+- Groups: the coach answers only a message that mentions it, replies to it or is a
+  command for it, and answers as a reply to that message. A turn that shows where a
+  person is in their plan (the checklist, step and data replies) is sent to them
+  privately; if Telegram refuses (they never pressed Start), the group is told to ask in
+  a private chat. Buttons in a group work only for the person they answered.
+- Edits are never re-run through the assistant (that could record a step twice or
+  answer a confirmation again): the person gets a short note to send it anew.
+- Stickers, photos, voice and the like get "I can only read text"; service updates
+  (``my_chat_member``, people joining, ...) get 200 and silence.
+- Typed text never becomes an intent: a leading "/" is dropped (``/start`` greets,
+  ``/help`` explains); only button presses send intent payloads.
+- Every update gets 200 once its secret checks out (a repeat of the same update_id is
+  ignored), so Telegram never re-sends; a missing or wrong secret gets 403 before
+  anything is read. Nothing a person wrote is logged at INFO.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+from collections import deque
+from collections.abc import Awaitable, Callable
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels import telegram_render as render
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SENDER_PREFIX = "tg:"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+GROUP_TYPES = ("group", "supergroup")
+# What a person can write; a message with none of these is a service message.
+CONTENT_KEYS = (
+    "text", "sticker", "photo", "voice", "audio", "video", "video_note", "document", "animation",
+    "location", "venue", "contact", "poll", "dice", "game", "story", "paid_media",
+)
+COMMANDS = {"start": "/greet", "help": "/ask_capabilities"}
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str | None
+    api_url: str = DEFAULT_API_URL
+    username: str | None = None
+    secret: str | None = None
+    webhook_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> TelegramConfig:
+        env = os.environ if env is None else env
+
+        def value(name: str) -> str | None:
+            return (env.get(name) or "").strip() or None
+
+        return cls(
+            token=value("TELEGRAM_TOKEN"),
+            api_url=(value("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            username=(value("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
+            secret=value("TELEGRAM_WEBHOOK_SECRET"),
+            webhook_url=value("TELEGRAM_WEBHOOK_URL"),
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token)
+
+    @property
+    def bot_id(self) -> int | None:
+        """The bot's user id is the token's first part: no getMe needed to know it."""
+        head = (self.token or "").split(":", 1)[0]
+        return int(head) if head.isdigit() else None
+
+
+class TelegramError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(f"{code} {description}")
+        self.code = code
+        self.description = description
+
+
+class BotApi:
+    """Bot API calls over one aiohttp session, created on (and only used by) the running loop."""
+
+    def __init__(self, api_url: str, token: str, timeout: float = 15) -> None:
+        self._base = f"{api_url}/bot{token}"
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            self._loop = loop
+        return self._session
+
+    async def call(self, method: str, **params: Any) -> Any:
+        params = {k: v for k, v in params.items() if v is not None}
+        for attempt in range(2):
+            try:
+                async with self.session().post(f"{self._base}/{method}", json=params) as reply:
+                    body = await reply.json(content_type=None)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+                # Only the type: some aiohttp errors carry the URL, and the URL holds the token.
+                raise TelegramError(0, type(error).__name__) from None
+            if not isinstance(body, dict):
+                raise TelegramError(0, "not a Bot API answer")
+            if body.get("ok"):
+                return body.get("result")
+            code = int(body.get("error_code") or 0)
+            retry_after = (body.get("parameters") or {}).get("retry_after")
+            if code == 429 and attempt == 0 and isinstance(retry_after, int) and retry_after <= 5:
+                await asyncio.sleep(retry_after)
+                continue
+            raise TelegramError(code, str(body.get("description") or ""))
+        raise TelegramError(429, "Too Many Requests")
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None and not session.closed and self._loop is asyncio.get_running_loop():
+            await session.close()
+
+
+def sender_id(user_id: int | str) -> str:
+    return f"{SENDER_PREFIX}{user_id}"
+
+
+def user_of(sender: str) -> int | None:
+    if sender.startswith(SENDER_PREFIX) and sender[len(SENDER_PREFIX):].lstrip("-").isdigit():
+        return int(sender[len(SENDER_PREFIX):])
+    return None
+
+
+def _plain(html_text: str) -> str:
+    """Our HTML back to plain text, for the rare message Telegram cannot parse."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+class TelegramOutput(OutputChannel):
+    """Sends the coach's messages to one chat.
+
+    Per update it is *buffered*: Rasa's messages are collected and sent when the
+    turn is complete, so a group turn that shows progress can go privately as a
+    whole. Without a chat (``get_output_channel``) it sends at once to the
+    private chat of ``tg:<user id>``.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    def __init__(self, channel: CoachTelegramInput, chat_id: int | None = None, user_id: int | None = None,
+                 group: bool = False, reply_to: int | None = None, thread_id: int | None = None) -> None:
+        self.channel = channel
+        self.chat_id = chat_id
+        self.user_id = user_id
+        self.group = group
+        self.reply_to = reply_to
+        self.thread_id = thread_id
+        self.pending: list[dict] = []
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if self.chat_id is not None:
+            self.pending.append(deepcopy(message))
+            return
+        chat = user_of(recipient_id)
+        if chat is None:
+            logger.warning("Telegram: cannot send to a sender id that is not tg:<user id>")
+            return
+        await self.channel.deliver(chat, [deepcopy(message)])
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict],
+                                     **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"custom": json_message})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"image": image})
+
+    async def flush(self) -> None:
+        messages, self.pending = self.pending, []
+        if not messages or self.chat_id is None:
+            return
+        if self.group and self.user_id is not None and any(render.reveals_progress(m) for m in messages):
+            try:
+                await self.channel.deliver(self.user_id, messages, strict=True)
+                note = render.SENT_PRIVATELY
+            except TelegramError as error:
+                logger.info("Telegram: could not reach a person privately (%s)", error.code)
+                note = render.ask_privately(self.channel.username)
+            await self.channel.deliver(self.chat_id, [], self.reply_to, self.thread_id, notes=[note])
+            return
+        await self.channel.deliver(self.chat_id, messages, self.reply_to, self.thread_id)
+
+
+class CoachTelegramInput(InputChannel):
+    """Telegram webhook at ``/webhooks/telegram/webhook``; off unless ``TELEGRAM_TOKEN`` is set."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        # credentials.yml holds no values for this channel: secrets live in the environment.
+        return cls(TelegramConfig.from_env())
+
+    def __init__(self, config: TelegramConfig) -> None:
+        self.config = config
+        self.username = config.username
+        self.bot_id = config.bot_id
+        self.api = BotApi(config.api_url, config.token) if config.enabled else None
+        self.codec = render.CallbackCodec()
+        self.secret = config.secret
+        if config.enabled and not self.secret and config.webhook_url:
+            # We register the webhook ourselves, so a fresh random secret works.
+            self.secret = secrets.token_urlsafe(32)
+        self._recent: deque[int] = deque(maxlen=2000)
+        self._identity_tried = 0.0
+
+    # -- wiring ------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("coach_telegram_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.config.enabled else "off"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.config.enabled:
+                return response.json({"ok": False, "description": "Telegram is off"}, status=503)
+            if not self.secret_ok(request.headers.get(SECRET_HEADER)):
+                return response.json({"ok": False, "description": "Forbidden"}, status=403)
+            try:
+                update = json.loads(request.body or b"")
+            except ValueError:
+                return response.json({"ok": False, "description": "Bad Request"}, status=400)
+            if not isinstance(update, dict):
+                return response.json({"ok": False, "description": "Bad Request"}, status=400)
+            if self.seen_before(update.get("update_id")):
+                return response.json({"ok": True})
+            self._known_payloads(request)
+            try:
+                await self.handle(update, on_new_message)
+            except Exception as error:  # never make Telegram re-send an update that broke us
+                logger.error("Telegram: update %s failed: %s", update.get("update_id"), type(error).__name__)
+                logger.debug("Telegram update failure", exc_info=True)
+            return response.json({"ok": True})
+
+        if not self.config.enabled:
+            logger.info("Telegram is off: set TELEGRAM_TOKEN to turn it on (see docs/TELEGRAM.md).")
+            return bp
+
+        @bp.listener("after_server_start")
+        async def start(_app: Any, _loop: Any) -> None:
+            await self.on_server_start()
+
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            if self.api is not None:
+                await self.api.close()
+
+        return bp
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """For messages Rasa sends on its own (e.g. trigger_intent): to the person's private chat."""
+        return TelegramOutput(self) if self.config.enabled else None
+
+    async def on_server_start(self) -> None:
+        logger.info("Telegram is on: updates at /webhooks/telegram/webhook.")
+        if not self.secret:
+            logger.error("Telegram: TELEGRAM_WEBHOOK_SECRET is not set, so every update is refused (403).")
+        elif not SECRET_FORMAT.match(self.secret):
+            logger.error("Telegram: TELEGRAM_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256).")
+        await self.ensure_identity()
+        if not self.config.webhook_url:
+            logger.info("Telegram: TELEGRAM_WEBHOOK_URL is not set, so the webhook is left as it is.")
+            return
+        try:
+            await self.api.call(
+                "setWebhook", url=self.config.webhook_url, secret_token=self.secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            logger.info("Telegram: webhook set.")
+        except TelegramError as error:
+            logger.error("Telegram: setWebhook failed: %s", error)
+
+    async def ensure_identity(self) -> None:
+        """Learn the bot's username (and id) with one getMe, at start or, if that failed, later."""
+        if self.username or self.api is None:
+            return
+        now = asyncio.get_running_loop().time()
+        if self._identity_tried and now - self._identity_tried < 60:
+            return
+        self._identity_tried = now
+        try:
+            me = await self.api.call("getMe")
+        except TelegramError as error:
+            logger.error("Telegram: getMe failed: %s", error)
+            return
+        self.username = (me or {}).get("username") or None
+        self.bot_id = (me or {}).get("id") or self.bot_id
+
+    def secret_ok(self, given: str | None) -> bool:
+        if not self.secret or not given:
+            return False
+        return hmac.compare_digest(given.encode(), self.secret.encode())
+
+    def seen_before(self, update_id: Any) -> bool:
+        if not isinstance(update_id, int):
+            return False
+        if update_id in self._recent:
+            return True
+        self._recent.append(update_id)
+        return False
+
+    def _known_payloads(self, request: Request) -> None:
+        """Let mapped button keys outlive a restart for every button the domain knows."""
+        if self.codec.known is not None:
+            return
+        agent = getattr(getattr(request.app, "ctx", None), "agent", None)
+        domain = getattr(agent, "domain", None)
+        if domain is None:
+            return
+
+        def payloads() -> list[str]:
+            return [
+                str(button.get("payload"))
+                for variations in (domain.responses or {}).values()
+                for variation in variations
+                for button in variation.get("buttons") or []
+                if isinstance(button, dict) and button.get("payload")
+            ]
+
+        self.codec.known = payloads
+
+    # -- updates -----------------------------------------------------------------------
+
+    async def handle(self, update: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        kind = next((k for k in update if k != "update_id"), "unknown")
+        logger.debug("Telegram update %s: %s", update.get("update_id"), kind)
+        if isinstance(update.get("message"), dict):
+            await self.on_message(update["message"], on_new_message, edited=False)
+        elif isinstance(update.get("edited_message"), dict):
+            await self.on_message(update["edited_message"], on_new_message, edited=True)
+        elif isinstance(update.get("callback_query"), dict):
+            await self.on_callback(update["callback_query"], on_new_message)
+        # my_chat_member, chat_member, channel posts, polls, ...: 200 and silence.
+
+    async def on_message(self, message: dict, on_new_message: Callable, edited: bool) -> None:
+        chat = message.get("chat") or {}
+        if chat.get("type") not in ("private", *GROUP_TYPES) or "id" not in chat:
+            return
+        group = chat["type"] in GROUP_TYPES
+        if group:
+            await self.ensure_identity()
+            if not self.addressed(message):
+                return
+        person = message.get("from") or {}
+        wrote = any(message.get(key) is not None for key in CONTENT_KEYS)
+        if not wrote:
+            return  # people joining or leaving, pinned messages, ...: nothing to answer
+        reply_to = message.get("message_id") if group else None
+        thread_id = message.get("message_thread_id") if message.get("is_topic_message") else None
+        if message.get("sender_chat"):  # an anonymous admin or a channel: no person to coach
+            if group and not edited:
+                await self.notify(chat["id"], render.ANONYMOUS, reply_to, thread_id)
+            return
+        if not person.get("id") or person.get("is_bot"):
+            return
+        if edited:
+            await self.notify(chat["id"], render.EDITED, reply_to, thread_id)
+            return
+        if not isinstance(message.get("text"), str):
+            await self.notify(chat["id"], render.CANT_READ, reply_to, thread_id)
+            return
+        text = self.clean(message["text"], message.get("entities") or [])
+        output = TelegramOutput(self, chat["id"], person["id"], group, reply_to, thread_id)
+        await self.converse(on_new_message, text, person["id"], chat["type"], output)
+
+    async def on_callback(self, query: dict, on_new_message: Callable) -> None:
+        person = query.get("from") or {}
+        message = query.get("message") or {}
+        chat = message.get("chat") or {}
+        payload = self.codec.decode(query.get("data"))
+        if not person.get("id") or "id" not in chat or chat.get("type") not in ("private", *GROUP_TYPES):
+            await self.answer(query, render.EXPIRED_BUTTON)
+            return
+        group = chat["type"] in GROUP_TYPES
+        asked = message.get("reply_to_message") or {}
+        if group and (asked.get("from") or {}).get("id") != person["id"]:
+            await self.answer(query, render.NOT_YOUR_BUTTONS, alert=True)
+            return
+        if payload is None:
+            await self.answer(query, render.EXPIRED_BUTTON, alert=True)
+            return
+        await self.answer(query)
+        try:  # the choice is made: take the buttons away so an old one cannot be pressed again
+            await self.api.call("editMessageReplyMarkup", chat_id=chat["id"],
+                                message_id=message.get("message_id"), reply_markup={"inline_keyboard": []})
+        except TelegramError as error:
+            logger.debug("Telegram: keyboard not removed: %s", error)
+        reply_to = asked.get("message_id") if group else None
+        thread_id = message.get("message_thread_id") if message.get("is_topic_message") else None
+        output = TelegramOutput(self, chat["id"], person["id"], group, reply_to, thread_id)
+        await self.converse(on_new_message, payload, person["id"], chat["type"], output)
+
+    def addressed(self, message: dict) -> bool:
+        """In a group: a mention of the bot, a reply to the bot, or a command for the bot."""
+        replied = (message.get("reply_to_message") or {}).get("from") or {}
+        if replied.get("is_bot") and (
+            (self.bot_id and replied.get("id") == self.bot_id)
+            or (self.username and (replied.get("username") or "").lower() == self.username.lower())
+        ):
+            return True
+        text = message.get("text") or message.get("caption") or ""
+        entities = message.get("entities") or message.get("caption_entities") or []
+        return any(self._is_ours(entity, text) for entity in entities)
+
+    def _is_ours(self, entity: dict, text: str) -> bool:
+        kind = entity.get("type")
+        if kind == "text_mention":
+            return bool(self.bot_id) and (entity.get("user") or {}).get("id") == self.bot_id
+        if kind not in ("mention", "bot_command"):
+            return False
+        word = render.utf16_slice(text, int(entity.get("offset", 0)), int(entity.get("length", 0)))
+        name = (self.username or "").lower()
+        if kind == "mention":
+            return bool(name) and word.lower() == f"@{name}"
+        command, _, target = word.partition("@")
+        return (target.lower() == name and bool(name)) if target else entity.get("offset") == 0
+
+    def clean(self, text: str, entities: list[dict]) -> str:
+        """The words for the assistant: our @mention removed, commands mapped, never an intent."""
+        spans = [
+            (int(e.get("offset", 0)), int(e.get("length", 0)))
+            for e in entities
+            if e.get("type") == "mention" and self._is_ours(e, text)
+        ]
+        text = render.remove_utf16(text, spans).strip()
+        if text.startswith("/"):
+            command, _, rest = text[1:].partition(" ")
+            command = command.split("@", 1)[0].lower()
+            if command in COMMANDS:
+                return COMMANDS[command]
+            text = text.lstrip("/").strip()
+        return text or COMMANDS["start"]
+
+    async def converse(self, on_new_message: Callable, text: str, user_id: int, chat_type: str,
+                       output: TelegramOutput) -> None:
+        try:
+            await on_new_message(UserMessage(
+                text, output, sender_id(user_id), input_channel=self.name(),
+                metadata={"telegram": {"chat_type": chat_type}},
+            ))
+        except Exception as error:
+            logger.error("Telegram: the assistant failed on a message: %s", type(error).__name__)
+            logger.debug("Telegram assistant failure", exc_info=True)
+            output.pending.append({"text": render.SORRY})
+        await output.flush()
+
+    # -- sending -----------------------------------------------------------------------
+
+    async def answer(self, query: dict, text: str | None = None, alert: bool = False) -> None:
+        try:
+            await self.api.call("answerCallbackQuery", callback_query_id=query.get("id"), text=text,
+                                show_alert=alert or None)
+        except TelegramError as error:
+            logger.warning("Telegram: answerCallbackQuery failed: %s", error)
+
+    async def notify(self, chat_id: int, text: str, reply_to: int | None, thread_id: int | None) -> None:
+        await self.deliver(chat_id, [{"text": text}], reply_to, thread_id)
+
+    async def deliver(self, chat_id: int, messages: list[dict], reply_to: int | None = None,
+                      thread_id: int | None = None, notes: list[str] | None = None,
+                      strict: bool = False) -> None:
+        """Send Rasa messages (rendered) and ready-made HTML notes to one chat.
+
+        ``strict`` raises the first TelegramError (to fall back when a person cannot
+        be reached privately); otherwise errors are logged and the rest is still sent.
+        """
+        outgoing = [item for m in messages for item in render.render_message(m)]
+        outgoing += [render.Outgoing(note) for note in notes or []]
+        for item in outgoing:
+            params: dict[str, Any] = {
+                "chat_id": chat_id,
+                "text": item.html,
+                "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": True},
+                "message_thread_id": thread_id,
+                "reply_markup": render.keyboard(item.buttons, self.codec.encode) if item.buttons else None,
+            }
+            if reply_to:
+                params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+            try:
+                await self._send(params)
+            except TelegramError as error:
+                if strict:
+                    raise
+                logger.warning("Telegram: sendMessage failed: %s", error)
+
+    async def _send(self, params: dict) -> None:
+        try:
+            await self.api.call("sendMessage", **params)
+        except TelegramError as error:
+            if error.code != 400 or "parse" not in error.description.lower():
+                raise
+            # Our HTML should always parse; if it ever does not, plain text still gets through.
+            plain = {**params, "text": _plain(params["text"]), "parse_mode": None}
+            await self.api.call("sendMessage", **plain)

@@ -1,0 +1,222 @@
+"""The deterministic safety detector (bot.safety) on its own, without Rasa.
+
+Recall must be 1.0 on the crisis and abuse messages of tests/safety/messages.yml (level
+right, subject right where given) and the false alarms on the hard negatives at most 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.safety import Assessment, assess
+
+MESSAGES = Path(__file__).parent / "safety" / "messages.yml"
+MAX_FALSE_ALARMS = 2
+
+
+@pytest.fixture(scope="module")
+def test_set() -> dict:
+    data = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
+    assert set(data) >= {"crisis", "abuse", "negative"}
+    return data
+
+
+def _misses(items: list[dict], level: str) -> list[str]:
+    misses = []
+    for item in items:
+        got = assess(item["text"])
+        want_subject = item.get("subject")
+        if got is None or got.level != level or (want_subject and got.subject != want_subject):
+            misses.append(f"{item['text'][:70]!r}: want {level}/{want_subject}, got {got}")
+    return misses
+
+
+def test_set_is_big_enough(test_set):
+    assert len(test_set["crisis"]) >= 65
+    assert len(test_set["abuse"]) >= 65
+    assert len(test_set["negative"]) >= 35
+    texts = [i["text"] for key in ("crisis", "abuse") for i in test_set[key]]
+    texts += [i["text"] for i in test_set["negative"]]
+    assert len(texts) == len(set(texts)), "duplicate messages in the test set"
+
+
+@pytest.mark.parametrize("level", ["crisis", "abuse"])
+def test_recall_is_perfect(test_set, level):
+    items = test_set[level]
+    misses = _misses(items, level)
+    recall = 1 - len(misses) / len(items)
+    print(f"\n{level}: recall {recall:.3f} ({len(items) - len(misses)}/{len(items)})")
+    assert not misses, "missed disclosures:\n" + "\n".join(misses)
+
+
+def test_false_alarms_within_budget(test_set):
+    fired = [(i["text"], assess(i["text"])) for i in test_set["negative"]]
+    alarms = [f"{text!r} -> {got}" for text, got in fired if got is not None]
+    print(f"\nnegatives: {len(alarms)} false alarm(s) of {len(fired)}")
+    for alarm in alarms:
+        print("  " + alarm)
+    assert len(alarms) <= MAX_FALSE_ALARMS, "\n".join(alarms)
+
+
+# ---------------------------------------------------------------- targeted cases
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would never hurt myself",
+        "I'm not suicidal",
+        "no I don't want to die",
+        "I have no intention of killing myself, I'm just angry",
+        "he has never hit me",
+    ],
+)
+def test_negations_do_not_fire(text):
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal but I keep thinking everyone would be better off without me",
+        "I never thought I'd want to die over a man",
+        "not gonna lie, I want to kill myself",
+        "I can't promise I won't hurt myself tonight",
+    ],
+)
+def test_negation_does_not_hide_a_disclosure(text):
+    got = assess(text)
+    assert got == Assessment("crisis", "self", got.reason if got else "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kil myself",
+        "kms",
+        "i wanna die",
+        "end it all",
+        "im suicidel",
+        "thinking of unaliving myself",
+        "I want to k1ll myself",
+        "soooo done, i just wanna diee",
+    ],
+)
+def test_misspellings_and_slang_are_crisis(text):
+    got = assess(text)
+    assert got is not None and got.level == "crisis" and got.subject == "self", got
+
+
+@pytest.mark.parametrize(
+    "text,subject",
+    [
+        ("my partner threatened to kill himself if I leave", "other"),
+        ("my friend is suicidal", "other"),
+        ("she keeps saying she'd be better off dead", "other"),
+        ("my daughter is cutting herself", "child"),
+        ("my 15 year old son said he wants to die", "child"),
+    ],
+)
+def test_third_person_and_child_crisis(text, subject):
+    got = assess(text)
+    assert got is not None and (got.level, got.subject) == ("crisis", subject), got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he hits the kids when I'm at work",
+        "my husband slapped our daughter",
+        "I'm scared he'll hurt the baby",
+    ],
+)
+def test_child_at_risk_is_abuse_about_a_child(text):
+    assert assess(text) == Assessment("abuse", "child", assess(text).reason)
+
+
+def test_suicide_threat_used_to_control_is_crisis_about_the_partner():
+    got = assess("he says he'll kill himself if I ever talk to my friends again")
+    assert got is not None and (got.level, got.subject) == ("crisis", "other")
+
+
+def test_told_to_kill_myself_is_abuse_not_own_ideation():
+    got = assess("when we fight he tells me to go kill myself")
+    assert got is not None and (got.level, got.subject) == ("abuse", "self")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this betrayal is killing me",
+        "my feet are killing me",
+        "I'm dying to know what she said",
+        "I could kill him for lying, figuratively",
+        "she killed it at her presentation",
+        "it hit me hard when I saw the photos",
+        "reality hit me like a truck",
+        "I want to kill the vibe of secrecy in our house",
+        "she beat me at chess again",
+        "he pushed me to go to counselling",
+    ],
+)
+def test_figurative_speech_does_not_fire(text):
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text,level",
+    [
+        ("he hit me", "abuse"),
+        ("she tracks my location", "abuse"),
+        ("he takes my paycheck", "abuse"),
+        ("he forces me to have sex", "abuse"),
+        ("I walk on eggshells around him", "abuse"),
+        ("I want to die", "crisis"),
+    ],
+)
+def test_core_categories_fire(text, level):
+    got = assess(text)
+    assert got is not None and got.level == level and got.subject == "self", got
+
+
+def test_reason_is_a_label_not_message_text():
+    got = assess("My secret name is Zebedee and I want to kill myself")
+    assert got is not None
+    assert got.reason.replace("_", "").isalpha() and "zebedee" not in got.reason.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\t",
+        "🙂🙂🙂💔",
+        "Je suis tellement fatigué de tout ça",
+        "我很难过",
+        "a" * 20_000,
+        "we talked. " * 2_000,
+        "\x00\x01\x02 weird bytes \udcff",
+        "((((((((((((((((((((((((((",
+        "kill " * 4_000,
+    ],
+)
+def test_never_raises_and_returns_none_or_assessment(text):
+    got = assess(text)
+    assert got is None or isinstance(got, Assessment)
+
+
+def test_long_message_with_disclosure_at_the_end_is_found():
+    text = "We talked about the boundaries again and it went fine. " * 300 + "I want to die."
+    assert len(text) > 15_000
+    got = assess(text)
+    assert got is not None and got.level == "crisis"
+
+
+@pytest.mark.parametrize("value", [None, 42, ["I want to die"]])
+def test_non_string_input_does_not_raise(value):
+    got = assess(value)  # type: ignore[arg-type]
+    assert got is None or isinstance(got, Assessment)
