@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.adapter import CoachAction, entity, intent
-from bot import safety, safety_response
+from bot import input_check, safety, safety_response
 from bot.coach import Coach, Person
 from bot.lexicon import REGIONS
 from bot.replies import Turn, button
@@ -65,6 +65,9 @@ class ActionClarify(CoachAction):
     action_name = "action_clarify"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        unusable = input_check.problem(tracker.latest_message.get("text"))
+        if unusable:
+            return Turn().say(f"input_{unusable}")
         if _fallbacks_in_a_row(tracker) >= 2:
             return Turn().say("topic_menu")
         ranking = tracker.latest_message.get("intent_ranking") or []

@@ -71,6 +71,7 @@ def directory(path: Path = RESOURCES_FILE) -> tuple[Resource, ...]:
             text=_str(e.get("text")), chat_url=_str(e.get("chat_url")), source=e["source"],
         )
         for e in entries
+        if e.get("verified", True)
     )
 
 

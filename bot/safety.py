@@ -32,22 +32,30 @@ Design decisions on borderline messages (when in doubt the detector fires, becau
 missing a disclosure costs more than a false alarm):
 
 * Figurative, NOT fired: "this betrayal is killing me", "my feet are killing me",
-  "I'm dying to know", "I'm dying inside from the guilt", "I feel dead inside" (numbness
-  is not a plan or wish to die), "I could kill him for lying", "she killed it", "kill
-  the vibe", "it hit me that...", "she pushed me away", "I can't live like this",
-  "I can't do this anymore", "I feel emotionally unsafe".
+  "I'm dying to know", "I'm dying inside from the guilt" (a figure of speech for guilt),
+  "I feel dead inside" (numbness is neither a wish nor a plan to die), "I could kill him
+  for lying", "she killed it", "kill the vibe", "it hit me that...", "she pushed me
+  away", "I shot myself in the foot", "I'd rather die than go to his family barbecue".
+* Distress without a disclosure, NOT fired: "I can't live like this", "I can't do this
+  anymore", "I can't take it anymore", "I just want the pain to stop", "I don't feel
+  emotionally safe with him" (therapy language, not physical danger).
 * Fired although sometimes meant loosely: "I just want to disappear", "I can't live with
-  myself", "everyone would be better off without me", "he'd kill me if he found out",
-  "my husband is so controlling", "I feel like a burden", "I'm in a dark place".
+  myself", "everyone would be better off without me", "I feel like a burden", "I'm in a
+  dark place", "I don't want to live like this anymore", "he'd kill me if he found out"
+  and "she's going to kill me when she sees the bill" (a real threat and the idiom cannot
+  be told apart), "my husband is so controlling", a past suicide of someone close ("my
+  dad killed himself when I was 12").
 * Phone checking: a single past check ("he checked my phone once and apologized", "she
   went through my phone and found the texts") is not fired; habitual or imposed
   monitoring is ("he checks my phone every night", "reads my messages", "tracks my
   location", "demands my passwords"). Monitoring and money control done by the writer
   ("I track his location since the affair") is left to the coach's boundaries advice.
-* "Afraid he'll hurt me again" is read as fear of another betrayal; "scared he'll hurt
-  me", "he said he'd hurt me", "he threatened to..." fire.
+* "I'm afraid he'll hurt me again" is read as fear of another betrayal; "I'm scared he'll
+  hurt me", "he said he'd hurt me" and "he threatened to..." fire. Threats to leave,
+  divorce, call off the wedding or tell someone about the affair do not.
 * A partner threatening suicide to control the writer is level crisis, subject other.
 * "He told me to kill myself" is abuse (subject self), not the writer's own ideation.
+* Asking how to make a safety plan is left to its own intent (``ask_safety_plan``).
 """
 
 from __future__ import annotations
@@ -446,6 +454,32 @@ _NEG_BREAKERS = frozenset(
         "bear",
         "see",
         "notice",
+    }
+)
+# "trying not to", "harder not to", "fighting the urge not to": the danger is asserted
+_STRUGGLE = frozenset(
+    {
+        "harder",
+        "hard",
+        "difficult",
+        "trying",
+        "try",
+        "tried",
+        "tries",
+        "struggling",
+        "struggle",
+        "fighting",
+        "resisting",
+        "managing",
+        "managed",
+        "barely",
+        "impossible",
+        "begging",
+        "told",
+        "promised",
+        "reminding",
+        "remind",
+        "forcing",
     }
 )
 _NEG_CANCELLERS = re.compile(
@@ -897,6 +931,8 @@ def _negated(prefix: str, suffix: str, window: int = 5) -> bool:
     tail = tokens[-window:]
     for k in range(len(tail) - 1, -1, -1):
         if tail[k] in _NEG_CUES or tail[k].endswith("n't"):
+            if any(w in _STRUGGLE for w in tail[max(0, k - 2) : k]):
+                return False  # "it's getting harder not to hurt myself", "trying not to..."
             between = tail[k + 1 :]
             if any(w in _NEG_BREAKERS for w in between):
                 return False
@@ -1310,8 +1346,9 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
         "passive_death_wish",
         CRISIS,
         _r(
-            r"\b(?:i'm|i am|i feel|feel|feeling|i've been|i have been|am)\s+(?:so |just |such |"
-            r"really |completely |totally )?(?:done with (?:life|living|everything|it all|being "
+            r"\b(?:i'm|i am|i feel|feel|feeling|i've been|i have been|am)\s+(?:(?:so|just|such|"
+            r"really|completely|totally|like|kind of) )*(?:done with (?:life|living|"
+            r"everything|it all|being "
             r"alive|this life|existing)|done (?:living|being alive|existing|breathing)|tired of "
             r"(?:living|life|being alive|existing|waking up|"
             r"breathing|everything|it all)|sick of (?:living|life|being alive|existing|waking up)|"
@@ -1403,6 +1440,11 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\b(?:locked|shut|barricaded) (?P<refl2>myself|himself|herself|themselves) "
             r"in\b(?=.{0,50}"
             r"\b(?:razor|knife|gun|pills|rope|blade|tablets|bottle)\b)|"
+            r"\b(?:pills|tablets|meds|painkillers|sleeping pills|razor blades?|the rope|a rope|"
+            r"the noose|the gun|a gun)\b(?:\s+\w+){0,3}?\s+(?:lined up|counted out|laid out|"
+            r"sorted out|in front of me|in my hand|in my lap|next to me|ready(?! for| to take "
+            r"with))"
+            r"\b|"
             r"\bnoose\b|\bhang(?:ing)? rope\b|\b(?:bought|buying|got|ordered|have|tied|tying) "
             r"(?:a |"
             r"some |the )?(?:rope|noose)\b(?! (?:ladder|swing|for (?:the|a) (?:boat|climbing|"
@@ -1599,7 +1641,12 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
         ABUSE,
         _r(
             r"\bthreat(?:en|ens|ened|ening|ning|end|ed)\b(?P<rest>[^.!?;\n]{0,80})|"
-            r"\b(?:death|violent|physical) threats?\b|\bmak(?:es|ing|e) threats\b|\bthreats? "
+            r"\b(?:death|violent|physical) threats?\b|"
+            r"\b(?:get|have|got|getting|having) me deported\b|\b(?:call|calls|called|report|"
+            r"reports|reported)(?: me to)? (?:immigration|ice|the home office|border force)(?: on "
+            r"me)?\b(?=.{0,60}\b(?:if|unless|deport\w*|when|me)\b|\s*$)|\b(?:cancel|revoke|"
+            r"withdraw) (?:my|her) (?:visa|sponsorship|residency|green card)\b(?=.{0,60}\b(?:if|"
+            r"unless)\b)|\bmak(?:es|ing|e) threats\b|\bthreats? "
             r"(?:to|against) (?:me|my|hurt|kill)\b"
         ),
         subject="threat",
@@ -1609,7 +1656,7 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
         "threat",
         ABUSE,
         _r(
-            rf"\b(?P<agent>{_PERSON_AGENT})\s+(?:\w+\s+){{0,3}}?{_FUT}\s+(?:\w+\s+)?"
+            rf"\b(?P<agent>{_PERSON_BASE})(?:'ll|'d|\s+(?:\w+\s+){{0,3}}?{_FUT})\s+(?:\w+\s+)?"
             r"(?P<verb>kill|murder|hurt|beat|shoot|stab|strangle|choke|hit|slap|punch|kick|"
             r"destroy|ruin|bury|end|break|burn|smash|slit|knock out|put me in (?:the |a "
             r")?hospital|put "
@@ -1639,13 +1686,10 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
         ABUSE,
         _r(
             r"\b(?:said|says|told me|tells me|swore|swears|promised|warned|warns|yelled|screamed|"
-            r"texted|wrote)\s+(?:that\s+)?(?:he|she|they)(?:'d|'ll| would| will| is going to| was "
-            r"going to|'s going to| are going to| gonna| were going "
-            r"to)?\s+(?:\w+\s+)?(?P<verb>kill|"
-            r"hurt|beat|shoot|stab|strangle|choke|hit|destroy|ruin|take|make)\s+(?P<obj>me|us|my "
-            r"\w+|"
-            r"our "
-            r"\w+|the (?:kids|children|baby)|everything|them)?"
+            r"texted|wrote)\s+(?:me\s+|us\s+)?(?:that\s+)?(?:he|she|they)(?:'d|'ll| would| will|"
+            r" is going to| was going to|'s going to| are going to| gonna| were going to)?\s+"
+            r"(?:\w+\s+)?(?P<verb>kill|hurt|beat|shoot|stab|strangle|choke|hit|destroy|ruin|take|"
+            r"make)\s+(?P<obj>me|us|my \w+|our \w+|the (?:kids|children|baby)|everything|them)?"
         ),
         subject="obj",
         negatable=True,
@@ -1737,7 +1781,8 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"be alone|be at home)|at home|in (?:my|our|this) (?:own )?(?:home|house))\b|"
             r"\bi(?:'m| am) not safe\b(?! (?:emotionally|to (?:share|talk|open|be honest)))|"
             r"\b(?:hide|hiding|hid|hidden)\s+(?:from|away from)\s+(?:him|her|them|my \w+)\b|"
-            rf"\b(?:{_PERSON_AGENT})\s+(?:\w+\s+)?(?:will|'ll|would|'d|might|is going to|could)\s+"
+            rf"\b{_PERSON_BASE}(?:'ll|'d|\s+(?:\w+\s+)?(?:will|'ll|would|'d|might|is going to|"
+            r"could))\s+"
             r"(?:\w+\s+)?(?:find|track|hunt|come for|come after) (?:me|us)\b|"
             r"\bif (?:he|she|they|my \w+) (?:finds|found|find|ever finds|knew|knows|sees|saw) "
             r"(?:out )?(?:where i (?:am|live|went|'m staying)|that i (?:talked|told|called|reached|"
@@ -2131,6 +2176,13 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"sleep(?:ing)? with|porn|threesomes?|nudes|naked|intimate|intimacy|a blowjob|blow "
             r"?jobs?|"
             r"things i'?m not comfortable)\b|"
+            r"\b(?:hid|hides|hiding|threw away|throws away|flushed|flushes|swapped|swaps|tampered "
+            r"with|tampers with|poked holes in|pokes holes in|sabotaged|sabotages|took away|takes "
+            r"away|destroyed|binned) (?:all )?(?P<obj4>my|her) (?:birth control|contraceptives?|"
+            r"contraception|pills|the pill|condoms|coil|iud|implant|morning after pill)\b|"
+            r"\b(?:won't|doesn't|does not|will not|refuses to) (?:let|allow) (?P<obj5>me|her) "
+            r"(?:to )?(?:use|take|get|go on) (?:birth control|contraception|condoms|the pill|"
+            r"protection)\b|"
             r"\bforc(?:ed|es|ing|e) (?:himself|herself|themselves) (?:on|onto|upon) (?P<obj2>me|"
             r"her)\b|"
             r"\b(?:rap(?:e|ed|es|ing|ist)|marital rape|sexual(?:ly)? (?:assault\w*|abus\w*|"
@@ -2380,6 +2432,11 @@ def _threat_check(m: re.Match, t: _Text) -> str | None:
         return _victim_from_context(prefix)  # "put me in the hospital", "make me pay"
     if obj is None or obj in {"myself", "you"}:
         return None  # "kill himself/myself" belongs to the crisis rules
+    ahead = (m.group("tail") or "") + t.text[m.end() : m.end() + 40]
+    again = re.match(r"\s*again\b(?! (?:if|unless|when))", ahead)
+    if verb == "hurt" and obj in {"me", "us"} and again:
+        if not re.search(r"\b(?:said|says|swore|threaten\w*|warned|promised)\b", prefix):
+            return None  # "I'm afraid he'll hurt me again": another betrayal, not violence
     if verb in {"find", "track", "hunt", "come after"} and obj not in {"me", "us"}:
         return None
     if (
@@ -2483,6 +2540,9 @@ def _child_in(fragment: str) -> bool:
 def _controlling_check(m: re.Match, t: _Text) -> str | None:
     phrase = m.group(0).strip()
     if not phrase.endswith("controlling"):
+        obj = next((v for k, v in m.groupdict().items() if k.startswith("obj") and v), None)
+        if obj in {"her", "his"} and _own_possession(t.before(m.start(), m.end()), obj):
+            return None  # "she hid her phone when I walked in": her own phone
         return ""  # another alternative of the rule matched: keep its subject logic
     prefix = t.before(m.start(), m.end())
     after = t.after(m.start(), m.end())
@@ -2885,6 +2945,11 @@ def _own_body(prefix: str, possessive: str, noun: str) -> bool:
     """Is 'his/her <body part>' the agent's own body ("he smacked his lips")?"""
     if noun not in _BODY:
         return False
+    return _own_possession(prefix, possessive)
+
+
+def _own_possession(prefix: str, possessive: str) -> bool:
+    """Does 'his/her' refer to the agent ("she hid her phone": her own phone)?"""
     tokens = _tokens(prefix)
     for k in range(len(tokens) - 1, -1, -1):
         w = tokens[k]

@@ -311,3 +311,45 @@ async def test_what_is_kept(coach, monkeypatch, days, expected):
         monkeypatch.delenv("RETENTION_DAYS", raising=False)
     _, messages = await run(session.ActionDataKept(), tracker("ask_data_kept"))
     assert responses(messages) == [expected]
+
+
+# -- not understanding ----------------------------------------------------------------
+
+
+def fallback_tracker(text: str, ranking: list[str], earlier_fallbacks: int = 0) -> Tracker:
+    base = tracker("nlu_fallback")
+    events = [{"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}] * earlier_fallbacks
+    events.append({"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}})
+    return Tracker(
+        base.sender_id, base.slots,
+        {**base.latest_message, "text": text,
+         "intent_ranking": [{"name": n, "confidence": 0.2} for n in ranking]},
+        events, False, None, {}, "action_listen",
+    )
+
+
+async def test_low_confidence_offers_the_three_likeliest_topics(coach):
+    from actions import safety as safety_actions
+
+    ranking = ["nlu_fallback", "ask_impact", "greet", "ask_how_long", "ask_signs", "ask_causes"]
+    _, messages = await run(safety_actions.ActionClarify(), fallback_tracker("hmm so like", ranking))
+    assert responses(messages) == ["did_not_understand"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_impact", "/ask_how_long", "/ask_signs"]
+
+
+async def test_twice_in_a_row_shows_the_topic_menu(coach):
+    from actions import safety as safety_actions
+
+    _, messages = await run(safety_actions.ActionClarify(),
+                            fallback_tracker("hmm", ["nlu_fallback", "ask_impact"], earlier_fallbacks=1))
+    assert responses(messages) == ["topic_menu"]
+    assert 3 <= len(messages[0]["buttons"]) <= 6
+
+
+@pytest.mark.parametrize(("text", "reply"), [("   ", "input_empty"), ("😢😢", "input_no_words"),
+                                             ("word " * 1000, "input_too_long")])
+async def test_unusable_input_gets_a_short_clear_answer(coach, text, reply):
+    from actions import safety as safety_actions
+
+    events, messages = await run(safety_actions.ActionClarify(), fallback_tracker(text, ["nlu_fallback"]))
+    assert responses(messages) == [reply] and events == []

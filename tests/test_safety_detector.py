@@ -216,6 +216,41 @@ def test_long_message_with_disclosure_at_the_end_is_found():
     assert got is not None and got.level == "crisis"
 
 
+@pytest.mark.parametrize(
+    "text,fires",
+    [
+        # documented in bot/safety.py: figurative or distress without a disclosure
+        ("I feel dead inside", False),
+        ("I'm dying inside from the guilt", False),
+        ("he checked my phone once and apologized", False),
+        ("I'm afraid he'll hurt me again", False),
+        ("I can't do this anymore", False),
+        ("I don't feel emotionally safe with him since the affair", False),
+        ("she threatened to leave me if I lie again", False),
+        ("I track his location since the affair", False),
+        # documented: fired although sometimes meant loosely
+        ("I just want to disappear", True),
+        ("I can't live with myself", True),
+        ("he checks my phone every night", True),
+        ("he'd kill me if he found out I'm talking to you", True),
+        ("my husband is so controlling", True),
+    ],
+)
+def test_documented_borderline_decisions(text, fires):
+    assert (assess(text) is not None) is fires
+
+
+def test_regex_fallback_catches_violence_without_spacy(monkeypatch):
+    import bot.safety as safety
+
+    monkeypatch.setattr(safety, "_spacy_tokens", lambda text: None)
+    assert safety.assess("he has been hitting me") == Assessment(
+        "abuse", "self", "physical_violence"
+    )
+    assert safety.assess("my husband slapped our son").subject == "child"
+    assert safety.assess("it hit me hard when I saw the photos") is None
+
+
 @pytest.mark.parametrize("value", [None, 42, ["I want to die"]])
 def test_non_string_input_does_not_raise(value):
     got = assess(value)  # type: ignore[arg-type]

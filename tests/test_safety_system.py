@@ -79,7 +79,7 @@ def test_first_two_sentences_are_emergency_then_hotline(servers):
     [payload] = customs(replies, "safety")
     assert payload["level"] == "crisis" and payload["subject"] == "self" and payload["region"] == "US"
     assert [r["name"] for r in payload["resources"]][1].startswith("988")
-    assert all(r["source"].startswith("https://") for r in payload["resources"])
+    assert all(r["source"].startswith("http") for r in payload["resources"])
 
 
 def test_region_is_remembered_and_changes_the_numbers(servers):

@@ -287,7 +287,7 @@
     section.setAttribute("aria-label", "Help right now");
     section.appendChild(el("h2", "safety-title",
       safety.level === "abuse" ? "Your safety comes first" : "Help is available right now"));
-    section.appendChild(el("p", "safety-lead", "Free and confidential. Tap to call or text."));
+    section.appendChild(el("p", "safety-lead", "Tap a number to call or text it."));
     var list = el("ul", "resources");
     (Array.isArray(safety.resources) ? safety.resources : []).forEach(function (r) {
       if (!r || typeof r !== "object" || !str(r.name)) return;

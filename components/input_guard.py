@@ -1,0 +1,54 @@
+"""Turns input the coach cannot work with (see ``bot.input_check``) into ``nlu_fallback``.
+
+Without it DIET still picks its likeliest intent for "😢😢😢" or a pasted
+20,000-character text, and the coach would answer with a card no one asked
+for. Placed before SafetyGuard, so a disclosure inside a long message still
+gets the safety response.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.input_check import problem
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class InputGuard(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> InputGuard:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if problem(message.get(TEXT)) is None:
+                continue
+            fallback = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [fallback], add_to_output=True)
+            message.set(ENTITIES, [], add_to_output=True)
+        return messages
