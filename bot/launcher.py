@@ -34,6 +34,8 @@ def environment() -> dict[str, str]:
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("WEB_PORT", "8080")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no network beyond loopback
+    env.setdefault("HF_HUB_OFFLINE", "1")
     return env
 
 
@@ -130,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     print(
-        f"READY  REST: http://localhost:{env['RASA_PORT']}/webhooks/rest/webhook  "
-        f"actions: http://localhost:{env['ACTION_SERVER_PORT']}  (Ctrl-C stops both)",
+        f"READY  chat page: http://localhost:{env['WEB_PORT']}/  "
+        f"REST: http://localhost:{env['RASA_PORT']}/webhooks/rest/webhook  (Ctrl-C stops everything)",
         flush=True,
     )
     stopping = []

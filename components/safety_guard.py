@@ -4,7 +4,8 @@ DIET may miss a disclosure (or score it under the fallback threshold); the
 pattern/lemma check in :mod:`bot.safety` then overrides the intent, so the
 safety rules fire whatever the conversation was doing, confirmations included.
 It only ever adds a safety intent, never removes one: either layer firing is
-enough.
+enough (the classifier's own safety intent stands when it clears the fallback
+threshold).
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import safety
 
 INTENT_FOR_LEVEL = {"crisis": "crisis_self_harm", "abuse": "report_abuse"}
-SAFETY_INTENTS = frozenset(INTENT_FOR_LEVEL.values())
-FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -61,13 +60,4 @@ class SafetyGuard(GraphComponent):
     @staticmethod
     def _safety_intent(message: Message) -> str | None:
         assessment = safety.assess(message.get(TEXT) or "")
-        if assessment is not None:
-            return INTENT_FOR_LEVEL[assessment.level]
-        # DIET's own safety guess counts even when the fallback classifier hid it
-        # behind nlu_fallback: a missed disclosure costs more than a false alarm.
-        top = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if top == FALLBACK_INTENT:
-            ranking = [r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING_KEY) or []]
-            top = next((name for name in ranking if name != FALLBACK_INTENT), None)
-            return top if top in SAFETY_INTENTS else None
-        return None
+        return INTENT_FOR_LEVEL[assessment.level] if assessment is not None else None

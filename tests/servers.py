@@ -22,6 +22,7 @@ class Servers:
             DATABASE_URL=database_url,
             RASA_PORT=str(rasa_port),
             ACTION_SERVER_PORT=str(action_port),
+            WEB_PORT=str(rasa_port + 2080),  # never the 8080 a running `make run` holds
             **(extra_env or {}),
         )
         self.database_url = database_url

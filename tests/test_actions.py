@@ -353,3 +353,12 @@ async def test_unusable_input_gets_a_short_clear_answer(coach, text, reply):
 
     events, messages = await run(safety_actions.ActionClarify(), fallback_tracker(text, ["nlu_fallback"]))
     assert responses(messages) == [reply] and events == []
+
+
+def test_input_problems_are_told_apart():
+    from bot.input_check import problem
+
+    assert [problem(t) for t in (None, "", " \n", "🙂👍", "12 34!", "/ask_nonsense", "x" * 3001)] == [
+        "empty", "empty", "empty", "no_words", "no_words", "unknown_command", "too_long"]
+    assert problem("i'm hurting so much 😢") is None
+    assert problem("Mi esposo me engañó") is None
