@@ -3191,3 +3191,21 @@ def _scan_crisis_only(text: str) -> list[tuple[str, str, str]]:
     if re.search(r"\b(?:hits|hit|beats|choked|strangled|raped|threatened) (?:me|us)\b", text):
         hits.append((ABUSE, SELF, "physical_violence"))
     return hits
+
+
+# -- the NLU layer's veto ------------------------------------------------------------------
+
+_RISK_WORDS = re.compile(
+    r"\b(?:kill\w*|die|dying|dead|death|suicid\w*|unalive|hurt\w*|harm\w*|violen\w*|hit|hits|"
+    r"hitting|punch\w*|slap\w*|chok\w*|push\w*|shov\w*|kick\w*|strangl\w*|abus\w*|threat\w*|"
+    r"scared|afraid|fear\w*|terrifi\w*|control\w*|track\w*|monitor\w*|check\w*|forc\w*|"
+    r"stop (?:me|texting|seeing|talking)|won'?t let|end (?:it|my life|things))\b"
+)
+
+
+def judged(text: str) -> bool:
+    """True when the text holds words this check knows how to read (and so its verdict,
+    firing or not, should stand over a statistical guess): "I'm not suicidal" has been
+    read and ruled out, "I swallowed everything in the cabinet" has not been read at all.
+    """
+    return bool(_RISK_WORDS.search(text.lower())) if isinstance(text, str) else False

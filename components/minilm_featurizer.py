@@ -52,7 +52,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        with_text = [m for m in messages if m.get(TEXT)]
+        # Empty text too: the classifier needs the same features for every message.
+        with_text = [m for m in messages if isinstance(m.get(TEXT), str)]
         if with_text:
             vectors = self._encoder.encode([m.get(TEXT) for m in with_text], self._config["batch_size"])
             for message, vector in zip(with_text, vectors, strict=True):

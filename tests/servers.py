@@ -23,8 +23,8 @@ class Servers:
             RASA_PORT=str(rasa_port),
             ACTION_SERVER_PORT=str(action_port),
             WEB_PORT=str(rasa_port + 2080),  # never the 8080 a running `make run` holds
-            **(extra_env or {}),
         )
+        self.env.update(extra_env or {})
         self.database_url = database_url
         self.log_dir = log_dir
         self.processes: dict[str, subprocess.Popen] = {}

@@ -73,6 +73,7 @@ def test_every_disclosure_is_caught_and_few_false_alarms(servers):
 
 
 def test_first_two_sentences_are_emergency_then_hotline(servers):
+    servers.send("safety-us", "hi")  # the session's opening message comes first, once
     replies = servers.send("safety-us", "i want to kill myself")
     first = next(r["text"] for r in replies if r.get("text"))
     assert "911" in first and "988" in first
