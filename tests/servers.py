@@ -23,6 +23,7 @@ class Servers:
             RASA_PORT=str(rasa_port),
             ACTION_SERVER_PORT=str(action_port),
             WEB_PORT=str(rasa_port + 2080),  # never the 8080 a running `make run` holds
+            PYTHONUNBUFFERED="1",  # tests read the logs while the servers run
         )
         self.env.update(extra_env or {})
         self.database_url = database_url

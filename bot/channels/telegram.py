@@ -290,6 +290,9 @@ class CoachTelegramInput(InputChannel):
         if not self.config.enabled:
             logger.info("Telegram is off: set TELEGRAM_TOKEN to turn it on (see docs/TELEGRAM.md).")
             return bp
+        # Said here, while the server starts, rather than once it is up: INFO lines logged
+        # after the NLU model (and TensorFlow) has loaded do not reach the log.
+        logger.info("Telegram is on: updates at /webhooks/telegram/webhook.")
 
         @bp.listener("after_server_start")
         async def start(_app: Any, _loop: Any) -> None:
@@ -307,7 +310,6 @@ class CoachTelegramInput(InputChannel):
         return TelegramOutput(self) if self.config.enabled else None
 
     async def on_server_start(self) -> None:
-        logger.info("Telegram is on: updates at /webhooks/telegram/webhook.")
         if not self.secret:
             logger.error("Telegram: TELEGRAM_WEBHOOK_SECRET is not set, so every update is refused (403).")
         elif not SECRET_FORMAT.match(self.secret):
