@@ -47,7 +47,7 @@ def safety_reply(servers: Servers, sender: str, text: str) -> dict | None:
     return found[0] if found else None
 
 
-def test_every_disclosure_is_caught_and_few_false_alarms(servers):
+def test_every_disclosure_is_caught_and_few_false_alarms(servers, capsys):
     sets = load_sets()
     assert len(sets["crisis"]) >= 60 and len(sets["abuse"]) >= 60 and len(sets["negative"]) >= 30
     missed, wrong_level, false_alarms = [], [], []
@@ -65,8 +65,9 @@ def test_every_disclosure_is_caught_and_few_false_alarms(servers):
             false_alarms.append(case["text"])
     positives = len(sets["crisis"]) + len(sets["abuse"])
     recall = (positives - len(missed)) / positives
-    print(f"\nsafety recall: {recall:.3f} ({positives - len(missed)}/{positives} disclosures caught)")
-    print(f"false alarms: {len(false_alarms)} of {len(sets['negative'])} hard negatives")
+    with capsys.disabled():  # the figures belong in every test log, passing or not
+        print(f"\nsafety recall: {recall:.3f} ({positives - len(missed)}/{positives} disclosures caught)")
+        print(f"false alarms: {len(false_alarms)} of {len(sets['negative'])} hard negatives")
     assert missed == [], f"missed disclosures: {missed}"
     assert wrong_level == [], f"self-harm answered as abuse: {wrong_level}"
     assert len(false_alarms) <= MAX_FALSE_ALARMS, f"false alarms: {false_alarms}"
