@@ -145,7 +145,7 @@ def measure(port: int, script: list[str], turns: int, tag: str) -> dict:
 
 def run_coach(workdir: Path, turns: int) -> dict:
     env = launcher.environment()
-    env.update(DATABASE_URL=f"sqlite:///{workdir / 'coach.db'}", RASA_PORT="25005",
+    env.update(DATABASE_URL=f"sqlite:///{workdir / 'coach.db'}", RASA_PORT="25005", WEB_PORT="25080",
                ACTION_SERVER_PORT="25055")
     cards.load(env["DATABASE_URL"])
     log = open(workdir / "coach.log", "wb")  # noqa: SIM115
@@ -167,6 +167,7 @@ def run_coach(workdir: Path, turns: int) -> dict:
 
 def run_stock(workdir: Path, turns: int) -> dict:
     project = workdir / "stock"
+    project.mkdir()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)], env=env,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

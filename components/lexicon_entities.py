@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from components.stateless import StatelessComponent
 
 
 @DefaultV1Recipe.register(
@@ -26,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
     is_trainable=False,
     model_from="SpacyNLP",
 )
-class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
+class LexiconEntityExtractor(StatelessComponent, EntityExtractorMixin):
     @classmethod
     def required_components(cls) -> list[type]:
         return [SpacyNLP]
@@ -36,17 +35,9 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         return {"dimensions": None}
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self._dimensions: list[str] | None = config.get("dimensions")
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LexiconEntityExtractor:
-        return cls(config)
 
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         for message in messages:

@@ -6,36 +6,20 @@ this only swaps between those two intents when the wording is unambiguous.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.role_cue import speaker_role
+from components.stateless import StatelessComponent
 
 INTENT_FOR_ROLE = {"offender": "i_broke_trust", "betrayed": "i_was_betrayed"}
 SITUATION_INTENTS = frozenset(INTENT_FOR_ROLE.values())
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class RoleCue(GraphComponent):
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
+class RoleCue(StatelessComponent):
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RoleCue:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -27,6 +24,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import safety
+from components.stateless import StatelessComponent
 
 INTENT_FOR_LEVEL = {"crisis": "crisis_self_harm", "abuse": "report_abuse"}
 SAFETY_INTENTS = frozenset(INTENT_FOR_LEVEL.values())
@@ -34,24 +32,16 @@ FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyGuard(GraphComponent):
+class SafetyGuard(StatelessComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # Below this the classifier's own safety guess is too unsure to act on alone.
         return {"min_confidence": 0.5}
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self.min_confidence = float(config["min_confidence"])
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyGuard:
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
