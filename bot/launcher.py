@@ -137,12 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    try:
-        while not stopping and all(p.poll() is None for p in processes.values()):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+    # Set explicitly: a shell that starts us in the background leaves SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.append(True))
+    while not stopping and all(p.poll() is None for p in processes.values()):
+        time.sleep(0.5)
     print("Stopping...", flush=True)
     stop(processes)
     return 0
