@@ -15,7 +15,7 @@ BREACH_TYPES: dict[str, tuple[str, ...]] = {
         "emotional affair", "sleep with", "slept with", "hook up", "hooked up",
         "other woman", "other man", "sexting", "dating app", "fling", "one night stand",
         "adultery", "be with someone else", "kiss someone", "kissed someone",
-        "see someone else", "seeing someone else", "betray",
+        "see someone else", "seeing someone else",
     ),
     "dishonesty": (
         "lie", "liar", "lying", "lied", "dishonest", "dishonesty", "deceive",

@@ -37,7 +37,9 @@ def entity_patterns(nlp) -> list[dict]:
     patterns = []
     for label, vocabulary in ENTITY_VOCABULARY.items():
         for value, phrases in vocabulary.items():
-            for phrase in {value.replace("_", " "), *phrases}:
+            # Region codes are never patterns of their own: "us" and the "ca" of "can't".
+            names = set(phrases) if label == "region" else {value.replace("_", " "), *phrases}
+            for phrase in names:
                 tokens = [{"LEMMA": t.lemma_} for t in nlp(phrase.lower())]
                 patterns.append({"label": label, "pattern": tokens, "id": value})
     return patterns
