@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 
 from actions.adapter import CoachAction, entity, intent
 from bot.coach import Coach, Person
+from bot.lexicon import breach_in_answer
 from bot.replies import Turn
 from bot.topics import topic_for_intent
 
@@ -39,6 +40,8 @@ class ActionSituation(CoachAction):
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
         breach, named = entity(tracker, "breach_type")
+        if not named:
+            breach = breach_in_answer(tracker.latest_message.get("text"))
         role = ROLE_OF_INTENT.get(intent(tracker))
         if named and breach is None and role is None:
             return Turn().say("unknown_breach_type")

@@ -26,7 +26,11 @@ class ActionSafety(CoachAction):
             level, subject = assessment.level, assessment.subject
         else:
             level, subject = LEVEL_OF_INTENT.get(intent(tracker), "crisis"), "self"
-        return safety_response.danger(level, subject, person.region)
+        turn = safety_response.danger(level, subject, person.region)
+        if tracker.get_slot("intro_due"):
+            # The session opened with this message: the introduction follows the resources.
+            turn.say("about_the_coach").set(intro_due=False)
+        return turn
 
 
 class ActionReportSafe(CoachAction):

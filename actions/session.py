@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.adapter import CoachAction, coach, emit, person
+from bot.channels.opening import opened_with_danger
 from bot.coach import Coach, Person
 from bot.replies import Turn
 from bot.settings import retention_days
@@ -35,13 +36,16 @@ class ActionSessionStart(Action):
             for name in CARRIED_OVER
             if tracker.get_slot(name) is not None
         ]
+        if opened_with_danger(tracker.get_slot("session_started_metadata")):
+            # The resources must come first: action_safety introduces the coach after them.
+            return events + emit(Turn().set(intro_due=True), dispatcher) + [ActionExecuted("action_listen")]
         try:
             turn = await asyncio.to_thread(coach().welcome_back, person(tracker))
         except SQLAlchemyError:
             logger.exception("Database error while welcoming back")
             turn = Turn()
-        emit(turn.say("about_the_coach"), dispatcher)
-        return events + [ActionExecuted("action_listen")]
+        turn.say("about_the_coach")
+        return events + emit(turn, dispatcher) + [ActionExecuted("action_listen")]
 
 
 class ActionDataKept(CoachAction):

@@ -15,7 +15,8 @@ How it works (pure Python, no Rasa):
 
 1. The text is normalised: lowercased, apostrophes unified, letters repeated three or
    more times squeezed ("soooo" -> "so"), chat slang expanded ("kms" -> "kill myself",
-   "unalive" -> "kill", "wanna" -> "want to", "dont" -> "don't").
+   "unalive" -> "kill", "thinking of unaliving" -> "suicide", "wanna" -> "want to",
+   "dont" -> "don't", "abt" -> "about", "disapear" -> "disappear").
 2. Regular expressions look for crisis and abuse phrases, including misspellings
    ("suicidel", "kil myself", "choaked").
 3. A spaCy ``Matcher`` on the project's own pipeline (``bot.nlp.load``, lookup lemmas)
@@ -23,8 +24,11 @@ How it works (pure Python, no Rasa):
    If spaCy cannot be loaded, a token fallback with the same verb forms does the job.
 4. Each hit is checked in its clause (split at sentence ends and at "but"/"though"):
    negations ("I would never hurt myself", "I'm not suicidal") cancel hits that assert
-   danger, figurative agents ("this betrayal is killing me", "it hit me") cancel
-   violence, and the subject is resolved from the words around the hit.
+   danger, up to the next clause ("I'm not okay and I want to die" still fires),
+   figurative agents ("this betrayal is killing me", "it hit me", "that text hit me")
+   and similes ("I felt like I got punched in the gut") cancel violence, and the
+   subject is resolved from the words around the hit (the "me" of "he texted me a
+   picture of a noose" is the one told, not the one at risk).
 5. The most serious hit wins: crisis before abuse; within crisis self, child, other;
    within abuse child, self, other.
 
@@ -54,7 +58,13 @@ missing a disclosure costs more than a false alarm):
   hurt me", "he said he'd hurt me" and "he threatened to..." fire. Threats to leave,
   divorce, call off the wedding or tell someone about the affair do not.
 * A partner threatening suicide to control the writer is level crisis, subject other.
-* "He told me to kill myself" is abuse (subject self), not the writer's own ideation.
+* "He told me to kill myself", "he told me to go die", "he says I should just die" are
+  abuse (subject self), not the writer's own ideation; "he said he'd slit my throat"
+  (a method aimed at the writer's body by someone else) is a threat, not self-harm.
+* Children fighting each other ("my son punched a kid at school", "she hit her
+  brother") is not a child at risk.
+* "I'll be dead by morning" fires; "I'll be gone by morning" does not (leaving home is
+  as likely).
 * Asking how to make a safety plan is left to its own intent (``ask_safety_plan``).
 """
 
@@ -95,16 +105,131 @@ _SPACY_CHUNK = 50_000
 
 # --------------------------------------------------------------------------- vocab
 
-_PARTNER = (
-    r"(?:husband|wife|partner|boyfriend|girlfriend|fianc[eé]e?|spouse|ex|hubby|man|"
-    r"other half|missus|mrs|fella|bloke|wifey)"
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first ("best friend" before "friend")."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+
+
+# Every list of people is written once; the regexes (_PARTNER, _RELATIVE, _PERSON_AGENT)
+# and token sets (_OTHER_TOKENS, _VICTIM_OTHER) are built from these lists.
+_PRONOUNS = frozenset(
+    "he she they him her them he's she's they're he'd she'd they'd he'll she'll they'll "
+    "himself herself themselves themself".split()
 )
-_RELATIVE = (
-    r"(?:friend|best friend|sister|brother|mom|mum|mother|dad|father|cousin|aunt|uncle|"
-    r"roommate|flatmate|housemate|coworker|colleague|neighbou?r|bestie|bff|sibling|"
-    r"grandma|grandpa|grandmother|grandfather|stepdad|stepmom|stepmum|in-law|mother-in-law|"
-    r"father-in-law|sister-in-law|brother-in-law|daughter-in-law|son-in-law)"
+_PARTNER_WORDS = (
+    "husband",
+    "wife",
+    "partner",
+    "boyfriend",
+    "girlfriend",
+    "fiance",
+    "fiancee",
+    "fiancé",
+    "fiancée",
+    "spouse",
+    "ex",
+    "hubby",
+    "man",
+    "other half",
+    "missus",
+    "mrs",
+    "fella",
+    "bloke",
+    "wifey",
 )
+_IN_LAWS = ("mother", "father", "sister", "brother", "daughter", "son")
+_RELATIVE_WORDS = (
+    "friend",
+    "best friend",
+    "sister",
+    "brother",
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "cousin",
+    "aunt",
+    "uncle",
+    "nephew",
+    "niece",
+    "roommate",
+    "flatmate",
+    "housemate",
+    "coworker",
+    "colleague",
+    "neighbor",
+    "neighbour",
+    "bestie",
+    "bff",
+    "sibling",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "stepdad",
+    "stepmom",
+    "stepmum",
+    "in-law",
+    *(f"{w}-in-law" for w in _IN_LAWS),
+)
+_MALE = frozenset(
+    {
+        "husband",
+        "boyfriend",
+        "fiance",
+        "fiancé",
+        "hubby",
+        "fella",
+        "bloke",
+        "man",
+        "guy",
+        "brother",
+        "dad",
+        "father",
+        "stepdad",
+        "grandpa",
+        "grandfather",
+        "uncle",
+        "nephew",
+        "son",
+        "sons",
+        "stepson",
+        "boy",
+        "boys",
+    }
+)
+_FEMALE = frozenset(
+    {
+        "wife",
+        "wifey",
+        "girlfriend",
+        "fiancee",
+        "fiancée",
+        "missus",
+        "mrs",
+        "woman",
+        "sister",
+        "mom",
+        "mum",
+        "mother",
+        "stepmom",
+        "stepmum",
+        "grandma",
+        "grandmother",
+        "aunt",
+        "niece",
+        "daughter",
+        "daughters",
+        "stepdaughter",
+        "girl",
+        "girls",
+    }
+)
+_PARTNER = _alt(_PARTNER_WORDS)
+_RELATIVE = _alt(_RELATIVE_WORDS)
+
 _CHILD_NOUN = (
     r"(?:sons?|daughters?|kids?|kiddos?|child(?:ren)?|bab(?:y|ies)|toddlers?|infants?|"
     r"newborns?|teens?|teenagers?|step(?:son|daughter|kid|child)s?|step-(?:son|daughter|kids?)|"
@@ -117,97 +242,15 @@ _CHILD_REF = (
     rf"kids|children)"
 )
 
-_SELF_TOKENS = frozenset(
-    {
-        "i",
-        "i'm",
-        "im",
-        "i've",
-        "i'd",
-        "i'll",
-        "me",
-        "myself",
-        "my",
-        "mine",
-        "we",
-        "we're",
-        "we've",
-        "us",
-        "ourselves",
-        "meself",
-    }
+# The writer: as the subject of a verb ("i", "we're"), and in every form.
+_SELF_SUBJECTS = frozenset("i i'm im i've i'd i'll we we're we've we'd".split())
+_SELF_TOKENS = _SELF_SUBJECTS | {"me", "myself", "my", "mine", "us", "ourselves", "meself"}
+_OTHER_TOKENS = (
+    _PRONOUNS
+    | {w for w in _PARTNER_WORDS + _RELATIVE_WORDS if " " not in w}
+    | {"someone", "somebody", "person", "mate", "woman", "guy", "relative"}
 )
-_OTHER_TOKENS = frozenset(
-    {
-        "he",
-        "she",
-        "they",
-        "him",
-        "her",
-        "them",
-        "he's",
-        "she's",
-        "they're",
-        "he'd",
-        "she'd",
-        "they'd",
-        "he'll",
-        "she'll",
-        "they'll",
-        "himself",
-        "herself",
-        "themselves",
-        "themself",
-        "husband",
-        "wife",
-        "partner",
-        "boyfriend",
-        "girlfriend",
-        "fiance",
-        "fiancee",
-        "fiancé",
-        "fiancée",
-        "spouse",
-        "ex",
-        "hubby",
-        "friend",
-        "sister",
-        "brother",
-        "mom",
-        "mum",
-        "mother",
-        "dad",
-        "father",
-        "cousin",
-        "aunt",
-        "uncle",
-        "roommate",
-        "flatmate",
-        "coworker",
-        "colleague",
-        "neighbor",
-        "neighbour",
-        "bestie",
-        "bff",
-        "sibling",
-        "grandma",
-        "grandpa",
-        "someone",
-        "somebody",
-        "person",
-        "mate",
-        "wifey",
-        "stepdad",
-        "stepmom",
-        "stepmum",
-        "man",
-        "woman",
-        "guy",
-        "relative",
-        "nephew",
-        "niece",
-    }
-)
+
 _CHILD_TOKENS = frozenset(
     {
         "son",
@@ -304,7 +347,36 @@ _FIGURATIVE_AGENTS = frozenset(
         "car",
         "bus",
         "door",
+        # what was found out: "that text hit me like a ton of bricks"
+        "text",
+        "texts",
+        "message",
+        "messages",
+        "email",
+        "emails",
+        "photo",
+        "photos",
+        "picture",
+        "pictures",
+        "receipt",
+        "receipts",
+        "screenshot",
+        "screenshots",
+        "letter",
+        "voicemail",
+        "video",
+        "comment",
+        "discovery",
+        "confession",
+        "revelation",
+        "sight",
     }
+)
+# "I felt like I got punched in the gut", "it was like being stabbed": a simile.
+_SIMILE = re.compile(
+    r"\b(?:felt|feel|feels|feeling|was|is|it's|that's) (?:like|as if|as though)"
+    r"(?: (?:i|i'd|i've|i'm|i had|had|have|been|got|gotten|was|were|being|just|literally|"
+    r"someone|somebody|you|we|had just|'d))*\s*$"
 )
 _AGENT_SKIP = frozenset(
     {
@@ -456,6 +528,9 @@ _NEG_BREAKERS = frozenset(
         "notice",
     }
 )
+# A new clause between the negation and the hit ends its scope: "I'm not okay and I want
+# to die", "he got angry I wasn't grateful enough and shoved me".
+_NEG_SCOPE_END = _SELF_SUBJECTS | {"and", "then", "so", "plus", "he", "she", "they"}
 # "trying not to", "harder not to", "fighting the urge not to": the danger is asserted
 _STRUGGLE = frozenset(
     {
@@ -521,6 +596,12 @@ _SLANG: tuple[tuple[str, str], ...] = (
     (r"\bctb\b", "kill myself"),
     (r"\bself[- ]?delet(?:e|ing)\b", "kill myself"),
     (r"\bun-?aliv(?:e|ing|ed)\s+(my|him|her|them)\s?sel(?:f|ves)\b", r"kill \1self"),
+    # "thinking of unaliving", "wants to unalive": no object, so suicide (whoever says it)
+    (
+        r"\bun-?aliv(?:e|ing)\b(?!\s+(?:him|her|them|you|me|us|my|his|their|our|the|a|an|"
+        r"someone|somebody|people|everyone|anyone|anybody|this|that|it)\b)",
+        "suicide",
+    ),
     (r"\bun-?aliving\b", "killing"),
     (r"\bun-?alived\b", "killed"),
     (r"\bun-?alive\b", "kill"),
@@ -531,6 +612,17 @@ _SLANG: tuple[tuple[str, str], ...] = (
     (r"\bidk\b", "i don't know"),
     (r"\bidc\b", "i don't care"),
     (r"\btbh\b", "to be honest"),
+    (r"\babt\b", "about"),
+    (r"\btho\b", "though"),
+    (r"\bthru\b", "through"),
+    (r"\bppl\b", "people"),
+    (r"\b(?:tonite|2nite|2night)\b", "tonight"),
+    (r"\b(?:bc|bcuz|becuz|bcos)\b", "because"),
+    (r"\bsmth\b", "something"),
+    (r"\bdunno\b", "don't know"),
+    (r"\bim+a\b(?= )", "i'm going to"),
+    (r"\bfinna\b", "going to"),
+    (r"\bw/o\b", "without"),
     (r"\brn\b", "right now"),
     (r"\bcuz\b|\bcoz\b", "because"),
     (r"\bw/", "with "),
@@ -564,6 +656,7 @@ _SLANG: tuple[tuple[str, str], ...] = (
     (r"\bkil+\b", "kill"),
     (r"\bk[i1!*]l+(?=\s+(?:my|him|her|them|your))", "kill"),
     (r"\bk[i1!*]l+ing\b", "killing"),
+    (r"\bdis+ap+e+a?r", "disappear"),
     (r"\bd[i1!*]e\b", "die"),
     (r"\bd+i+e+\b", "die"),
     (r"\bdye\b(?= (?:already|tonight|soon|now|$))", "die"),
@@ -654,74 +747,6 @@ def _who_token(tokens: list[str], k: int) -> str | None:
     return None
 
 
-_PRONOUNS = frozenset(
-    {
-        "he",
-        "she",
-        "they",
-        "him",
-        "her",
-        "them",
-        "he's",
-        "she's",
-        "they're",
-        "he'd",
-        "she'd",
-        "they'd",
-        "he'll",
-        "she'll",
-        "they'll",
-        "himself",
-        "herself",
-        "themselves",
-        "themself",
-    }
-)
-_MALE = frozenset(
-    {
-        "son",
-        "sons",
-        "stepson",
-        "boy",
-        "boys",
-        "husband",
-        "boyfriend",
-        "fiance",
-        "brother",
-        "dad",
-        "father",
-        "stepdad",
-        "grandpa",
-        "uncle",
-        "nephew",
-        "man",
-        "guy",
-        "hubby",
-    }
-)
-_FEMALE = frozenset(
-    {
-        "daughter",
-        "daughters",
-        "stepdaughter",
-        "girl",
-        "girls",
-        "wife",
-        "girlfriend",
-        "fiancee",
-        "sister",
-        "mom",
-        "mum",
-        "mother",
-        "stepmom",
-        "stepmum",
-        "grandma",
-        "aunt",
-        "niece",
-        "woman",
-        "wifey",
-    }
-)
 _PREPOSITIONS = frozenset(
     {
         "to",
@@ -826,6 +851,13 @@ def _resolve_pronoun(tokens: list[str], k: int) -> str:
     return OTHER
 
 
+# Verbs whose "me" is the one told or shown something, never the one at risk.
+_TELLING = frozenset(
+    "told tells tell telling texted texts texting messaged messages wrote writes emailed emails "
+    "showed shows called calls warned asked asks snapchatted dmed dm'd".split()
+)
+
+
 def _nearest_subject(prefix: str, default: str = SELF, context: str = "") -> str:
     """Who the clause is about: the nearest person word before the hit.
 
@@ -841,6 +873,8 @@ def _nearest_subject(prefix: str, default: str = SELF, context: str = "") -> str
             continue
         if who in {CHILD, OTHER} and _is_object_position(tokens, k):
             continue
+        if tokens[k] in {"me", "us"} and k > 0 and tokens[k - 1] in _TELLING:
+            continue  # "he texted me a picture of a noose": the writer is told, not the agent
         if who == OTHER and tokens[k] in _PRONOUNS:
             return _resolve_pronoun(tokens, k)
         return who
@@ -857,8 +891,6 @@ def _who_phrase(phrase: str | None) -> str | None:
     if not tokens:
         return None
     first = tokens[0]
-    if first in {"me", "myself", "us", "ourselves", "i", "we"}:
-        return SELF
     if first in {"my", "our"}:
         rest = tokens[1:]
         if any(w in _CHILD_TOKENS for w in rest):
@@ -866,7 +898,7 @@ def _who_phrase(phrase: str | None) -> str | None:
         if any(w in _OTHER_TOKENS for w in rest):
             return OTHER
         return SELF
-    return OTHER
+    return SELF if first in _SELF_TOKENS else OTHER
 
 
 def _writer_is_agent(prefix: str) -> bool:
@@ -896,11 +928,13 @@ def _writer_is_agent(prefix: str) -> bool:
             "needs",
         }:
             continue
-        return w in {"i", "we", "i've", "i'd", "i'll", "i'm", "we've", "we'd", "we're"}
+        return w in _SELF_SUBJECTS
     return False
 
 
 def _figurative_agent(prefix: str) -> bool:
+    if _SIMILE.search(prefix):
+        return True
     tokens = _tokens(prefix)
     for k in range(len(tokens) - 1, -1, -1):
         w = tokens[k]
@@ -934,7 +968,7 @@ def _negated(prefix: str, suffix: str, window: int = 5) -> bool:
             if any(w in _STRUGGLE for w in tail[max(0, k - 2) : k]):
                 return False  # "it's getting harder not to hurt myself", "trying not to..."
             between = tail[k + 1 :]
-            if any(w in _NEG_BREAKERS for w in between):
+            if any(w in _NEG_BREAKERS or w in _NEG_SCOPE_END for w in between):
                 return False
             if _UNCERTAIN_BEFORE.search(prefix):
                 return False
@@ -992,10 +1026,10 @@ _FUT = (
     r"swore|could|might|may|promised to|plans? to|planning to|intends? to|is gonna|will "
     r"one day|said he'?d|said she'?d|says he'?ll|says she'?ll|s going to)"
 )
-_PERSON_BASE = rf"(?:he|she|they|{_PARTNER}|{_RELATIVE}|dad|father|stepdad|mom|mother)"
-_PERSON_AGENT = (
-    rf"(?:he|she|they|him|her|{_PARTNER}|{_RELATIVE}|dad|father|stepdad|mom|mother|"
-    r"he's|she's|they're|he'll|she'll|he'd|she'd|they'll|they'd)"
+_PERSON_BASE = rf"(?:he|she|they|{_PARTNER}|{_RELATIVE})"
+_PERSON_AGENT = _alt(
+    [p for p in _PRONOUNS if not p.endswith(("self", "selves"))]
+    + [*_PARTNER_WORDS, *_RELATIVE_WORDS]
 )
 
 # "suicide", "suicidal" and their misspellings ("sucide", "suiside", "suicidel", "sucidal")
@@ -1005,10 +1039,14 @@ _SUICIDE = (
 )
 
 
-_PILLS_CONTEXT = re.compile(
-    r"\b(?:pills?|tablets?|meds|medication|medicine|painkillers|tylenol|paracetamol|"
-    r"ibuprofen|insulin|sleeping|prescription|bottle|antidepressants|xanax|oxy\w*)\b"
+# Medicines an overdose is taken with (one list for every rule that needs it).
+_PILLS = (
+    r"(?:(?:sleeping |blood pressure |heart |anxiety |pain )?(?:pills|tablets)|meds|medications?|"
+    r"medicine|pain ?killers|sleepers|tylenol|paracetamol|acetaminophen|ibuprofen|aspirin|advil|"
+    r"insulin|anti-?depressants|xanax|valium|benzos|opioids|oxy\w*|codeine|tramadol|lithium|"
+    r"prescriptions?)"
 )
+_PILLS_CONTEXT = re.compile(rf"\b(?:pill|tablet|{_PILLS}|sleeping|prescription|bottle)\b")
 _HEIGHT_CONTEXT = re.compile(
     r"\b(?:bridge|roof|rooftop|ledge|building|cliff|balcony|tracks|train|window|edge|"
     r"overpass|tower|parking garage|car park|railway|platform|motorway|highway)\b"
@@ -1026,6 +1064,8 @@ def _method_extra(m: re.Match, t: _Text) -> str | None:
         return OTHER
     if groups.get("refl2") and groups["refl2"] != "myself":
         return OTHER
+    if groups.get("me"):
+        return SELF  # "I sat in the bathroom with a razor blade"
     return ""
 
 
@@ -1081,6 +1121,36 @@ def _plan_extra(m: re.Match, t: _Text) -> str | None:
     return ""
 
 
+def _self_harm_extra(m: re.Match) -> str:
+    """Whose body: 'my daughter is cutting', 'cuts on my husband's arms', 'her wrists'."""
+    if m.group("child1") or m.group("child2"):
+        return CHILD
+    poss, whose = m.group("poss") or "", m.group("whose")
+    if whose:
+        return _who_phrase(f"{poss} {whose}") or OTHER
+    return OTHER if poss in {"his", "her", "their"} else ""
+
+
+def _reported_death_wish(m: re.Match, t: _Text) -> str | None:
+    """'he says we'd be better off without him' is about the speaker, not the writer.
+
+    The pronoun after "without"/"if" must fit the speaker: "my mom said we'd be better off
+    without him" (about the partner) is not a death wish.
+    """
+    pronoun = m.group("tp") or m.group("tp2")
+    prefix = t.before(m.start(), m.end())
+    speaker = _nearest_subject(prefix, default="", context=t.context(m.start(), m.end()))
+    if speaker in {"", SELF}:
+        return None
+    words = [w for w in _tokens(prefix) if w in _OTHER_TOKENS or w in _CHILD_TOKENS]
+    last = words[-1] if words else ""
+    if pronoun in {"he", "him"} and (last in _FEMALE or last in {"she", "she's"}):
+        return None
+    if pronoun in {"she", "her"} and (last in _MALE or last in {"he", "he's"}):
+        return None
+    return speaker
+
+
 def _check_kill_me(m: re.Match, t: _Text) -> str | None:
     """'he will kill me' (threat) vs 'this is killing me' (figurative)."""
     prefix = t.before(m.start(), m.end())
@@ -1090,10 +1160,22 @@ def _check_kill_me(m: re.Match, t: _Text) -> str | None:
     if _figurative_agent(prefix):
         return None
     toks = _tokens(prefix)[-8:]
-    if not any(w in _OTHER_TOKENS or w in {"they", "someone"} for w in toks):
+    if not any(w in _OTHER_TOKENS for w in toks):
         return None  # "you're going to kill me", "I could kill me a burger"
     return SELF
 
+
+# "he says I should just die": someone else wishing the writer dead (abuse, not ideation)
+# "dead tired", "dead serious", "dead wrong": not death
+_NOT_DEAD = (
+    r"(?! (?:tired|serious|wrong|set|on|right|last|meat|broke|beat|inside|asleep|ringer|end|"
+    r"weight|center|centre|honest|sure|bored|against|to (?:the world|me|him|her)))"
+)
+_TOLD_I_SHOULD = (
+    r"\b(?:told|tells|telling|said|says|saying|texted|yelled|yells|screamed|screams|wrote)\s+"
+    r"(?:me\s+)?(?:that\s+)?i\s+(?:should|ought to|need to|deserve to|'d better|better)\s+"
+    r"(?:just\s+)?(?:go\s+)?"
+)
 
 _CRISIS_RULES: tuple[_Rule, ...] = (
     # "he told me to kill myself" / "she said I should just kys": the writer is abused.
@@ -1104,9 +1186,12 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\b(?:told|tells|telling|tell|said|says|saying|texted|texts|yelled|yells|screamed|"
             r"screams|wrote|keeps telling|kept telling|dared|dares|wants|wanted|wished) me "
             r"(?:that |i should |to |that i should |i'd be better off |i would be better off "
-            r")?(?:just |go |to go |go and |should )*(?:kill|hang|off|end) (?:myself|yourself)\b|"
+            r")?(?:just |go |to go |go and |should )*(?:(?:kill|hang|off|end) (?:myself|yourself)|"
+            r"die|drop dead|jump off (?:a|the) (?:bridge|cliff|roof|building))\b"
+            r"(?! (?:my|your|her|his|it|the)\b)|"
             r"\b(?:told|tells|said|says|texted|yelled) (?:me )?(?:to )?(?:go )?kill yourself\b|"
-            r"\b(?:told|tells|said|says) (?:me )?i(?:'d| would) be better off dead\b"
+            r"\b(?:told|tells|said|says) (?:me )?i(?:'d| would) be better off dead\b|"
+            rf"{_TOLD_I_SHOULD}(?:die|drop dead|kill myself)\b(?! (?:my|your|her|his|it|the)\b)"
         ),
         subject="self",
     ),
@@ -1181,8 +1266,9 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"existing|breathing)|not wake up|never wake up|sleep (?:forever|and never wake up)|"
             r"disappear(?! (?:when|into|for a|for the|for some|from|to (?:a|the|my|another)|on|"
             r"somewhere|with))|vanish (?:forever|for good)|end it(?: all)?|end everything|be gone|"
-            r"cease to exist|go to sleep forever|not exist(?: anymore)?|join (?:him|her|them) "
-            r"in heaven|be with (?:him|her) in heaven)\b"
+            r"cease to exist|go to sleep forever|not exist(?: anymore)?|(?:join|be with|see|meet) "
+            r"(?:him|her|them|my \w+(?: \w+)?|\w+) (?:again )?in heaven|go to heaven|be in heaven)\b"
+            r"(?! (?:one day|someday|some day|eventually|when (?:i'm|we're|i am|we are) old))"
         ),
         negatable=True,
         not_after=_r(
@@ -1193,7 +1279,10 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"lose|"
             r"losing|stay|staying|go back|going back|return|spend (?:another|the rest|my life)))"
         ),
-        not_before=_r(r"\b(?:hair|clothes|shirt|dress|color|colour)\s+\w*\s*$"),
+        not_before=_r(
+            r"\b(?:hair|clothes|shirt|dress|color|colour)\s+\w*\s*$|"
+            r"\b(?:told|tells|said|says|texted|yelled|screamed|wrote)\s+(?:me\s+)?(?:that\s+)?i\s+$"
+        ),
     ),
     _Rule(
         "passive_death_wish",
@@ -1209,11 +1298,10 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\bwish (?:i|that i) (?:wasn't|weren't|had never been|'d never been|hadn't been|was "
             r"never|were never|didn't|never|did not|had not been)\s+(?:even\s+)?(?:born|alive|here|"
             r"around|exist|existed|wake up|woken up|been born)\b|"
-            r"\b(?:hope|hoping|pray|praying) (?:that )?i (?:don't|do not|never|won't|will not|"
-            r"wouldn't)"
-            r" (?:ever )?wake up\b|\b(?:hope|hoping|pray|praying) (?:that )?i (?:die|just die|"
-            r"don't "
-            r"make it|get hit by a|never wake)\b|"
+            r"\b(?:hope|hoping|pray|praying|wish|wishing) (?:that )?i (?:just |simply |finally |"
+            r"won't |will )?(?:don't|do not|never|won't|will not|wouldn't|not) (?:ever )?wake up\b|"
+            r"\b(?:hope|hoping|pray|praying) (?:that )?i (?:just |simply |finally )?(?:die|"
+            r"don't make it|get hit by a|never wake|die in my sleep)\b|"
             r"\b(?:life|my life|living|existence) (?:has|holds|have) (?:no|zero|lost (?:all|its)) "
             r"(?:meaning|point|purpose|value)\b|"
             r"\b(?:sleep|go to sleep|fall asleep|close my eyes|lie down|lay down)(?: forever)? and "
@@ -1234,7 +1322,10 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
         _r(
             r"\b(?:better off|be better|happier|easier for everyone) (?:dead|gone|without me|if i "
             r"(?:was|were|wasn't|weren't|had never|'d never|never|just|died|disappeared|left for "
-            r"good|killed myself)|with me (?:dead|gone))\b|"
+            r"good|killed myself)|with me (?:dead|gone)|not (?:existing|alive|being alive|here|"
+            r"being here|around|breathing)|never (?:having been |being )?born|in the ground|six "
+            r"feet under|with (?:my|the) (?:life )?insurance)\b|"
+            r"\bworth more (?:to (?:them|everyone|everybody|my \w+) )?dead\b|"
             r"\bif i (?:was|were) (?:in the ground|six feet under|in a box|under the ground)\b|"
             r"\bif i (?:just )?(?:vanished|disappeared|died|was gone|were gone|wasn't here|weren't "
             r"here)(?: tomorrow| today| tonight)?,? (?:no ?one|nobody|noone|not a soul) (?:would|"
@@ -1259,8 +1350,24 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
         ),
         negatable=True,
         extra=lambda m, t: (
-            SELF if re.search(r"\b(?:without me|if i|with me|miss me|when i)\b", m.group(0)) else ""
+            SELF
+            if re.search(r"\b(?:without me|if i|with me|miss me|when i|insurance)\b", m.group(0))
+            else ""
         ),
+    ),
+    _Rule(
+        # "my 12 year old said everyone would be better off if he was never born"
+        "passive_death_wish",
+        CRISIS,
+        _r(
+            r"\b(?:said|says|saying|told (?:me|us|\w+)|tells (?:me|us)|thinks|feels|wrote|writes|"
+            r"texted|keeps saying|kept saying)\s+(?:that\s+)?(?:\w+\s+){0,4}?(?:better off|"
+            r"happier|easier|better) (?:without (?P<tp>him|her|them)\b|if (?P<tp2>he|she|they) "
+            r"(?:was|were|wasn't|weren't|had|'d|just)?\s*(?:never (?:been )?born|not born|dead|"
+            r"gone|not here|not around|died|disappeared|never existed|didn't exist)\b)"
+        ),
+        negatable=True,
+        extra=lambda m, t: _reported_death_wish(m, t),
     ),
     _Rule(
         "passive_death_wish",
@@ -1278,7 +1385,7 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
         subject="agent",
         not_after=_r(
             r"^\s*(?:with (?:him|her|them|you|my|his|her|their|that|this|the|a)|without (?:him|her|"
-            r"them)|together|in (?:this|that|the|a|his|her|their) (?:house|city|town|country|"
+            r"them)|together|in (?:this|that|the|a|his|her|their) (?:same )?(?:house|city|town|country|"
             r"place|area|state|flat|apartment|home)|there|here|near|next to|apart|alone|like that|"
             r"a lie|in fear|in sin|a double life|in denial|the same life|his life|her life|my life "
             r"with|under the same roof|as roommates|as a couple|as if|the way|with this (?:secret|"
@@ -1318,7 +1425,7 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
         CRISIS,
         _r(
             r"\b(?:no|not any|not a single|zero|nothing|any|the|what(?:'s| is)? the|no more) "
-            r"(?:reason|point|purpose|will|need|use|sense)s? (?:to|in|of|for|for me to)? ?"
+            r"(?:reason|point|purpose|will|need|use|sense)s? (?:to|in|of|for|for me to)? ?(?:me |my )?"
             r"(?:live|living|go on|going on|being alive|stay alive|staying alive|be alive|life|"
             r"keep "
             r"going|keeping going|keep living|keep on living|continue living|wake up|waking up|"
@@ -1367,9 +1474,26 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\b(?:saying|said|say|been saying) (?:my )?goodbyes? to (?:people|everyone|everybody|"
             r"my (?:friends|family|kids|children|loved ones))\b|"
             r"\bhate (?:being alive|existing|waking up|that i'm alive|that i woke up|living)\b|"
-            r"\b(?:i'm|i am|im) (?:standing|sitting|stood) on (?:a|the|this) (?:bridge|ledge|roof|"
-            r"rooftop|edge|railway|tracks|cliff|balcony railing|overpass)\b(?=.{0,30}\b(?:right "
-            r"now|now|tonight|at the moment|and|thinking|ready)\b|\s*$)|"
+            r"\b(?:whether|if) i (?:live or die|lived or died|am alive or dead|was alive or dead|'m "
+            r"alive or dead)\b|"
+            r"\battempted\b(?=\s*(?:$|[.!?;]|again|before|last|twice|once|recently|\w+ (?:years?|"
+            r"months?|weeks?) ago|in (?:\d|january|february|march|april|may|june|july|august|"
+            r"september|october|november|december)))|"
+            r"\b(?:my|his|her|a|previous|past) (?:last |first |second |previous |suicide )?attempts?\b"
+            r"(?= (?:left|landed|put)|\s*$|[.!?])|"
+            r"\b(?:i'm|i am|im) (?:\w+ )?(?:on|at|by|near|up on|over) (?:a |the |this )?(?:edge of "
+            r"(?:a |the |this )?)?(?:bridge|ledge|roof|rooftop|edge|railway|train tracks|tracks|cliff|"
+            r"balcony railing|overpass)\b(?=.{0,30}\b(?:right now|now|tonight|at the moment|and|"
+            r"thinking|ready)\b|\s*$)|"
+            r"\b(?:can't|cannot|can not|don't) (?:see|picture|imagine) myself (?:being )?(?:alive|"
+            r"here|around|living) (?:next|in|by|much|for|at|this time)\b|"
+            r"\b(?:wish|hope|hoping|pray|praying) (?:that )?(?:a|the|some) (?:car|bus|truck|lorry|"
+            r"train|plane|drunk driver) (?:would |will |just |could )*(?:hit|hits|kill|kills|run "
+            r"me over|runs me over|takes me out|crash)\b|"
+            r"\b(?:wish|hope|hoping|pray|praying) (?:that )?i (?:just |would |will )?(?:get|got|catch|"
+            r"develop) (?:\w+ ){1,3}and die\b|"
+            r"\b(?:want|wanna|need) (?:out of|to (?:get out of|escape|leave)) (?:this|my) (?:life|"
+            r"world|existence)\b(?! (?:with|together))|\b(?:a )?danger to myself\b|"
             r"\b(?:imagin\w*|picturing|picture|planning|planned|plan|dream\w* (?:of|about)|"
             r"fantasi\w* "
             r"about) (?:my )?(?:own )?funeral\b|"
@@ -1388,6 +1512,13 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"longer|for long|anymore|any more|tomorrow|by (?:morning|tomorrow|monday|the weekend|"
             r"then)|to see)\b|"
             r"\bnot going to be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow)\b|"
+            r"\b(?:i'll|i will|i'm going to|i am going to) be (?:gone forever|six feet under|in the "
+            r"ground|in a box)\b|"
+            rf"\b(?:i'll|i will|i'm going to|i am going to) be dead\b(?! (?:if|unless|when))"
+            rf"{_NOT_DEAD}|"
+            r"\bhow (?:much )?longer (?:i can|i'll be able to|can i|i'm able to) (?:keep (?:myself )?"
+            r"(?:alive|going)|stay alive|hold on|hang on|keep living|survive|go on)\b(?! (?:to|with|"
+            r"in|like|at|for|\w+ing)\b)|\b(?:keep|keeping|kept) myself alive\b|"
             r"\bthis is (?:my |a )?(?:final |last )?goodbye\b(?!\s*(?:for now|to (?:you|this|the|"
             r"my "
             r"(?:old|ex|affair))|bot|app|chat|[,.!]?\s*(?:thanks|thank you|cheers|see you|bye)|"
@@ -1396,6 +1527,18 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\b(?:goodbye|farewell|final|last) (?:letters?|notes?|messages?|texts?|words?|"
             r"videos?)\b|\bsaid (?:my )?goodbyes\b|\bwrote (?:letters|notes|goodbyes?) (?:to|for) "
             r"(?:everyone|my|the)\b|"
+            r"\b(?:wrote|written|writing) (?:a |my )?note (?:to|for) (?:everyone|my (?:whole )?(?:family|"
+            r"parents|loved ones))\b(?!')|"
+            r"\b(?:wrote|written|writing|write) (?:a |my )?(?:\w+ )?(?:letters?|notes?) (?:to|for) "
+            r"(?:each|all|every one|everyone|every single one) (?:of )?|"
+            r"\b(?:wrote|written|writing|made|making|finished|updated|drew up|drafted) (?:out )?my "
+            r"will\b(?=[^.!?]{0,40}\b(?:letters?|notes?|goodbyes?)\b)|\b(?:put|putting|getting|"
+            r"got|sorting|sorted) (?:all )?my affairs in order\b|"
+            r"\b(?=[dbn])(?<!his )(?<!her )(?<!their )(?<!'s )(?:death|dying|being dead|not waking up|not "
+            r"existing)\s+(?:\w+\s+)?(?:seems?|sounds?|feels?|looks?|would be|will be|is|'d be)\s+"
+            r"(?:like\s+)?(?:a |the |such a |so |more )?(?:relief|peaceful|better|easier|the (?:only )?"
+            r"(?:answer|way out|solution|option|escape)|appealing|tempting|nice|welcome|freedom|an "
+            r"escape|the easy way|a release)\b|"
             r"\bgiv(?:e|ing|en) away (?:all )?(?:my|of my) (?:stuff|things|belongings|possessions|"
             r"clothes|pets?|cat|dog|savings)\b"
         ),
@@ -1408,18 +1551,23 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
         _r(
             r"\b(?:stockpil\w*|hoard\w*|sav(?:e|ing|ed)(?: up)?|collect\w*|count(?:ed|ing)?|"
             r"got|have|bought|buy|buying|get|getting)\s+(?:all\s+)?(?:my\s+|the\s+|enough\s+|a lot "
-            r"of\s+|a bunch of\s+|loads of\s+|lots of\s+)*(?:pills|meds|medication|tablets|"
-            r"sleeping "
-            r"pills|painkillers|tylenol|paracetamol|insulin|rope|a rope|a noose|a gun|a firearm|"
-            r"razor blades?|blades)\b(?=.{0,40}\b(?:to|and|so|for|enough|end|die|take|tonight|"
-            r"overdose|swallow|kill|hang|done|it)\b)|"
+            rf"of\s+|a bunch of\s+|loads of\s+|lots of\s+)*(?:{_PILLS}|rope|a rope|a noose|a gun|"
+            r"a firearm|razor blades?|blades)\b(?=.{0,40}\b(?:to|and|so|for (?:when|if|tonight|"
+            r"later|it|that|this)|enough|end|die|take|tonight|overdose|swallow|kill|hang|done|it)\b)|"
+            r"\bi(?:'ve| have| had| was| am|'m)?\s+(?:been\s+|secretly\s+)*(?:hid|hiding|hidden|"
+            r"stash\w*|stockpil\w*|hoard\w*)\s+(?:all\s+)?(?:my\s+|the\s+|some\s+|extra\s+)*"
+            rf"{_PILLS}\b|"
+            r"\b(?:stash|stockpile|supply|hoard|collection) of (?:\w+ )?(?:pills|tablets|meds|"
+            r"painkillers|sleeping pills)\b|"
+            rf"\b(?:{_PILLS}|razor blades?|blades|razors|a rope|the rope|a noose)\s+(?:\w+\s+)?"
+            r"(?:saved|stashed|stockpiled|hoarded|hidden|put aside|set aside)(?: up| away)?\b|"
             r"\b(?:took|take|taking|swallow(?:ed|ing)?|down(?:ed|ing)?|takes|swallowed|"
             r"chug(?:ged)?)"
             r"\s+(?:all|a bunch|a handful|handfuls|a lot|the whole|a whole|the rest|too many|loads|"
             r"a load|a ton|tons|a fistful|a pile|an entire|a full|lots|every(?:thing)?|twenty|"
             r"thirty|forty|fifty|\d{2,})\s+(?:of\s+)?(?:my\s+|the\s+|his"
-            r"\s+|her\s+)?(?:bottle of\s+|pack of\s+|box of\s+)?(?:pills|meds|medication|tablets|"
-            r"sleeping pills|painkillers|tylenol|paracetamol|bottle|pack|box|insulin)\b|"
+            r"\s+|her\s+)?(?:bottle of\s+|pack of\s+|box of\s+)?(?:\w+\s+)?"
+            rf"(?:{_PILLS}|bottle|pack|box)\b|"
             r"(?<!died of an )(?<!died from an )(?<!died of )(?<!died from )\boverdos(?:e|ed|es|"
             r"ing)"
             r"\b(?! (?:patients?|deaths?|crisis|epidemic|rates?|prevention|awareness|victims?|"
@@ -1450,7 +1598,8 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"some |the )?(?:rope|noose)\b(?! (?:ladder|swing|for (?:the|a) (?:boat|climbing|"
             r"camping|tent|swing)))|"
             r"\b(?:think|thinking|thought|want|wanted|tempted|urges?|fantasi\w*|imagin\w*|dream\w*|"
-            r"considered|considering)\s+(?:about\s+|of\s+|to\s+)?(?:just\s+)?(?:driving|drive|"
+            r"considered|considering|going|planning|plan|about|ready)\s+(?:about\s+|of\s+|to\s+)?"
+            r"(?:just\s+)?(?:driving|drive|"
             r"crashing|"
             r"crash|swerving|swerve|steering|steer|veering)\s+(?:my\s+|the\s+)?(?:car\s+)?(?:off|"
             r"into|"
@@ -1463,16 +1612,23 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\b(?:slit|slice|slash|cut|open)(?:ting|ing)?\s+(?P<poss>my|his|her|their)\s+"
             r"(?:wrists?|throat|veins?|arms? open)\b|"
             r"\bblow (?P<poss2>my|his|her|their) brains out\b|"
-            r"\b(?:gun|pistol|rifle|barrel|shotgun|knife|blade)\s+(?:to|in|against|into)\s+"
+            r"\b(?P<me>i) (?:\w+ )?(?:sat|sit|sitting|stood|standing|lay|lying|laid|spent (?:the|an|"
+            r"all|hours)(?: \w+)?)\b(?:\s+\w+){0,5}?\s+(?:with|holding) (?:a|the|my|some|a bottle of|"
+            r"a handful of|a bunch of)\s+(?:razor(?: blades?)?|blades?|knife|gun|pistol|rope|noose|"
+            rf"{_PILLS})\b(?! and fork|,? (?:and )?(?:cutting|chopping|slicing|peeling|carving|"
+            r"cleaning|to (?:cut|chop|slice|peel|open|carve)))|"
+            r"\b(?:gun|pistol|rifle|barrel|shotgun|knife|blade|razor)\s+(?:to|in|against|into)\s+"
             r"(?P<poss3>my|his|her|their)\s+(?:head|mouth|temple|chest|throat|wrists?)\b|"
             r"\b(?:drive|driving|drove|crash|crashing|crashed|steer|steering|swerve|swerving|"
             r"swerved)\s+(?:my|the|our|his|her)?\s*(?:car|truck|van|bike|motorbike)?\s*(?:into|off|"
             r"in front of)\s+(?:a|the|an|some|oncoming)?\s*(?:tree|wall|bridge|cliff|pole|river|"
             r"lake|traffic|truck|lorry|train|barrier|overpass|embankment|ravine|road)\b(?=.{0,40}\b"
             r"(?:on purpose|deliberately|intentionally|end|die|so|and never|myself|himself|"
-            r"herself)\b|\s*$)|"
+            r"herself|(?:look|looks|seem|seems) like an accident|never come (?:back|home))\b|\s*$)|"
             r"\b(?:crash|crashing|drive|driving|drove)\s+(?:my|the|his|her)?\s*(?:car|truck)?\s*"
             r"(?:on purpose|deliberately|intentionally)\b|"
+            r"\b(?:fantasi\w*|dream\w*|imagin\w*|tempted|urges?|think\w*|thought) (?:about|of|to) "
+            r"(?:just )?(?:crash\w*|wreck\w*|total\w*) (?:my|the) (?:car|truck|van)\b|"
             r"\bdrink(?:ing)? (?:myself|himself|herself) to death\b|"
             r"\b(?:going to|gonna|want to|about to|should|might|will|'ll|ready to|planning to) rope"
             r"\b|"
@@ -1502,10 +1658,14 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\s+(?:\w+\s+)?(?:cutting|self[- ]?harming)\b|"
             r"\bcutting again\b|\bcut again\b|\brelapsed (?:on|with|into) (?:cutting|self[- "
             r"]?harm)\b|"
-            r"\b(?:cuts|scars|burns|marks|wounds) (?:on|all over) (?P<poss>my|his|her|their) "
-            r"(?:arms?|wrists?|thighs?|legs?|stomach|body|skin)\b(?=.{0,30}\b(?:myself|himself|"
-            r"herself|did|made|from|fresh|new|again)\b)|"
-            r"\b(?:i|i've|i have|i just|i had)\s+(?:\w+\s+)?(?:cut|burned|burnt|scratched|carved|"
+            r"\b(?:(?:fresh|new|deep|self[- ]inflicted|more) (?:cuts|scars|burns|marks|wounds|"
+            r"slashes|scratches)|(?:cuts|scars|burns|marks|wounds)(?=[^.!?]{0,70}\b(?:myself|himself|"
+            r"herself|themselves|did|made|from (?:cutting|self|harming|a razor|the razor|a blade)|"
+            r"fresh|new|again)\b)) (?:on|all over|up and down) "
+            r"(?P<poss>my|his|her|their)(?: (?P<whose>[a-z0-9]+(?:-[a-z]+)*)'s)? (?:arms?|wrists?|"
+            r"thighs?|legs?|stomach|body|skin|forearms?|hips?)\b|"
+            r"\b(?:i|i've|i have|i just|i had)\s+(?:(?!fell\b|tripped\b|slipped\b)\w+\s+){0,3}?"
+            r"(?:cut|burned|burnt|scratched|carved|"
             r"sliced|slashed|hit|punched|bit|bruised)\s+(?:into\s+)?my (?:arms?|legs?|thighs?|"
             r"wrists?|skin|stomach|hips?|forearms?)\b(?! (?:on|in|at|while|cooking|shaving|by "
             r"accident|accidentally|playing|falling))|"
@@ -1516,13 +1676,7 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"(?:myself|my (?:arms?|legs?|thighs?|wrists?|face|skin))\b"
         ),
         negatable=True,
-        extra=lambda m, t: (
-            CHILD
-            if m.group("child1") or m.group("child2")
-            else OTHER
-            if (m.group("poss") or "") in {"his", "her", "their"}
-            else ""
-        ),
+        extra=lambda m, t: _self_harm_extra(m),
     ),
     _Rule(
         "suicide_plan",
@@ -1547,14 +1701,19 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"\b(?:don't|do not|can't|cannot|can not) trust myself (?:right now|tonight|anymore|"
             r"alone|not to|around|with)\b|"
             r"\bi(?:'m| am) not safe (?:from|with|around) myself\b|"
+            r"\bi (?:don't|do not|no longer|never) feel safe (?:with|from|around|by) myself\b|"
+            r"\b(?:my plan is|i plan|i'm planning|i am planning|i've decided|i have decided|"
+            rf"i'm ready|i am ready) to (?:take|swallow|down|overdose on) (?:all )?(?:the|my|those|"
+            rf"these) {_PILLS}\b|"
+            r"\b(?:going|about|ready|want|wanna|gonna) to jump(?=\s*(?:now|tonight|today|off|$|[.!]))|"
             r"\b(?:thoughts|thinking|think|thought) (?:of|about) (?:ending it|ending my life|not "
             r"being here|not waking up|dying|death|being dead|disappearing|killing myself|hurting "
             r"myself|taking my life|my funeral|how to die|ways to die)\b|"
             r"\b(?:how|easiest way|best way|quickest way|painless way|ways?) to (?:die|end my life|"
-            r"kill yourself|kill myself|kill oneself|end it|overdose|hang|not wake up)\b|"
-            r"\b(?:how many|how much)\s+(?:\w+\s+){0,3}(?:pills|tablets|tylenol|paracetamol|"
-            r"insulin)"
-            r"\s+(?:\w+\s+){0,3}(?:to die|to kill|would kill|is lethal|is fatal|to overdose|to not "
+            r"kill yourself|kill myself|kill oneself|end it(?! with| between)|overdose|hang|not wake "
+            r"up)\b|"
+            rf"\b(?:how many|how much)\s+(?:\w+\s+){{0,3}}{_PILLS}\s+"
+            r"(?:\w+\s+){0,3}(?:to die|to kill|would kill|is lethal|is fatal|to overdose|to not "
             r"wake up|it takes|does it take|would it take|it would take|it'd take|would be enough|"
             r"is enough|is too much|"
             r"would do it)\b|"
@@ -1563,6 +1722,15 @@ _CRISIS_RULES: tuple[_Rule, ...] = (
             r"suicide|not be here|not being here|not exist|not existing|end it|ending it|end my "
             r"life|"
             r"ending my life|disappear|kill myself|killing myself|be gone)\b|"
+            r"\b(?:only|one) (?:way|thing|option|solution)\b[^.!?]{0,40}\b(?:is|would be|will be|"
+            r"seems) (?:if i(?:'m| am| was| were)? (?:not here|gone|dead|die|died|disappear\w*|"
+            r"weren't here|wasn't here)|(?:to |for me to )?(?:die|end it|kill myself|not be here|"
+            r"disappear forever))\b(?! for (?:a|the|some|one|two|few))|"
+            r"\b(?:painless|peaceful|quiet|least painful) (?:way|ways|method|methods) (?:to|of) (?:go|"
+            r"die|dying|do it|end it|check out|going)\b(?! (?:about|forward|ahead|on|back|through|to|"
+            r"from|with|for|into|over|after))|"
+            r"\b(?:quick|quickest|easy|easiest|fastest) (?:way|ways|method|methods) (?:to|of) (?:die|"
+            r"dying|check out)\b|"
             r"\bfeel(?:ing)? like (?:dying|i want to die|i should die|ending it|ending my life|"
             r"killing myself)\b|"
             r"\b(?:knife|blade|razor|gun|pills|rope|tablets)\b(?:\s+\w+){0,3}\s+and\s+(?:\w+\s+)?"
@@ -1629,7 +1797,9 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"\b(?:emotionally|verbally|physically|sexually|financially|psychologically)\s+"
             r"(?:abus(?:ive|ing|ed|es)|violent)\b|"
             r"\b(?:victim|survivor) of (?:domestic|abuse|violence|rape|assault|sexual)\b|"
-            r"\b(?:battered|beaten) (?:wife|woman|women|husband)\b|\bwife beater\b"
+            r"\b(?:battered|beaten) (?:wife|woman|women|husband)\b|\bwife beater\b|"
+            r"\b(?=[gbt])(?<!\bi )(?<!\bwe )(?:gets|got|getting|becomes|became|turns|turned) (?:really |so |"
+            r"very |physically )?(?:violent|physical with (?:me|us)|rough with (?:me|us))\b"
         ),
         subject="obj",
         negatable=True,
@@ -1647,7 +1817,13 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"me)?\b(?=.{0,60}\b(?:if|unless|deport\w*|when|me)\b|\s*$)|\b(?:cancel|revoke|"
             r"withdraw) (?:my|her) (?:visa|sponsorship|residency|green card)\b(?=.{0,60}\b(?:if|"
             r"unless)\b)|\bmak(?:es|ing|e) threats\b|\bthreats? "
-            r"(?:to|against) (?:me|my|hurt|kill)\b"
+            r"(?:to|against) (?:me|my|hurt|kill)\b|"
+            # "he said I'd be dead if I left", "she told me I'd end up in hospital"
+            r"\b(?:said|says|told me|tells me|swore|swears|warned|warns|texted|yelled|screamed)\s+"
+            r"(?:me\s+)?(?:that\s+)?i(?:'ll|'d| will| would) (?:\w+ )?(?:be dead(?! tired| serious| "
+            r"wrong| set| on| right| asleep| honest| sure| bored)|end up dead|"
+            r"end up in (?:the |a )?(?:hospital|grave|ground)|be in (?:a|the) (?:box|grave|ground|"
+            r"hospital)|never (?:see|leave) (?:this house|the house|here) alive)\b"
         ),
         subject="threat",
         negatable=True,
@@ -1661,8 +1837,8 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"destroy|ruin|bury|end|break|burn|smash|slit|knock out|put me in (?:the |a "
             r")?hospital|put "
             r"me in (?:a|the|an early) (?:grave|ground|wheelchair)|put me six feet under|make me "
-            r"pay|"
-            r"make me regret|come after|hunt|find|track)\b\s*(?P<obj>me|us|you|my \w+|our \w+|the "
+            r"(?:pay|regret|suffer|disappear|vanish|sorry)|come after|hunt|find|track)\b\s*"
+            r"(?P<obj>me|us|you|my \w+|our \w+|the "
             r"(?:kids|children|baby|dog|cat)|them|her|him|"
             r"everyone|my family|myself)?(?P<tail>\s+(?:down|if|when|in|for|and|or|before|after|"
             r"the|again|one day|someday|too))?"
@@ -1718,6 +1894,44 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"my|our|your) (?:kids|children|son|daughter|baby|boys|girls)(?: again| ever again)?\b"
         ),
         subject="self",
+    ),
+    _Rule(
+        # "she'd ruin my life and hurt me if I left": the threat is the second verb
+        "threat",
+        ABUSE,
+        _r(
+            rf"\b(?P<agent>{_PERSON_BASE})(?:'ll|'d|\s+(?:\w+\s+){{0,3}}?{_FUT})\s+(?:\w+\s+){{1,4}}?"
+            r"(?:and|or)\s+(?:then\s+)?(?P<verb>kill|murder|hurt|beat|shoot|stab|strangle|choke|hit|"
+            r"slap|punch|kick|burn)\s+(?P<obj>me|us|the (?:kids|children|baby)|my (?:kids|children|"
+            r"son|daughter|baby))\b(?! up| back)(?P<tail>\s+(?:if|when|unless|before|one day|"
+            r"someday))?"
+        ),
+        subject="obj",
+        negatable=True,
+        extra=lambda m, t: (
+            None if m.group("verb") == "hurt" and not m.group("tail") else _threat_check(m, t)
+        ),
+    ),
+    _Rule(
+        # "he keeps a gun in the nightstand and reminds me it's there"
+        "weapon_intimidation",
+        ABUSE,
+        _r(
+            rf"\b(?:{_PERSON_AGENT})\s+(?:\w+\s+){{0,2}}?(?:keeps|kept|has|had|got|bought|carries|"
+            r"carried|brought|showed|shows|cleans|cleaned|cleaning|loads|loaded|loading|leaves|left|"
+            r"puts|put|sharpens|sharpened|sharpening|waves|waved|waving|points|pointed|brandish\w*|"
+            r"flash\w*|pulls|pulled|took out|takes out|gets out|got out)\s+(?:out\s+)?(?:a|an|his|"
+            r"her|the|their|my)\s+(?:\w+\s+)?(?:gun|guns|pistol|rifle|shotgun|firearm|knife|knives|"
+            r"machete|baseball bat|bat|axe|hammer|crowbar|weapon)\b(?=[^.!?]{0,80}\b(?:remind\w* "
+            r"(?:me|us)|show\w* (?:me|us)|at me|at us|in front of (?:me|us|the kids)|so (?:i|we) "
+            r"(?:can )?(?:see|know)|where i can see|on the table|when(?:ever)? (?:we|i) (?:argue|"
+            r"fight|disagree|talk back)|during (?:our |the |every )?(?:fights?|arguments?)|scare|"
+            r"threat\w*|warn\w*|or else|if i (?:ever |even )?(?:leave|talk|tell|say|go|try|don't|"
+            r"disagree|argue|call|look))\b)"
+        ),
+        subject="victim",
+        negatable=True,
+        writer_agent_drops=True,
     ),
     _Rule(
         "fear_of_partner",
@@ -1823,6 +2037,7 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
         ),
         subject="passive",
         negatable=True,
+        not_before=_SIMILE,
         not_after=_r(
             r"^\s*(?:\w+\s+){0,3}?(?:as a (?:child|kid|teen|teenager|boy|girl|baby)|growing up|in "
             r"(?:his|her|my) childhood|when (?:i|he|she) was (?:a kid|little|young|a child|a "
@@ -1872,6 +2087,18 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"\b(?:locks|locked|locking) (?P<obj8>me|her|us|the kids) (?:in|out|inside|up)\b|"
             r"\b(?:physically|violently) (?:attacked|assaulted|hurt|harmed|restrained|forced|"
             r"grabbed|attacks|hurts)\s+(?P<obj9>me|her|us|him)?|"
+            r"\b(?:hurts|hurt|hurting|harms|harmed) (?P<obj16>me|her|us) (?:physically|badly "
+            r"(?:enough|that)|so (?:badly|hard) (?:that )?i)\b|"
+            rf"\b(?:{_PERSON_AGENT})(?:'s| is| keeps| has been|'s been) (?:really )?hurting "
+            r"(?P<obj17>me|us)(?=\s*(?:$|[.!?]|right now|physically|badly|and (?:i|it)))|"
+            r"\b(?:run|ran|running|runs|tried to run) (?P<obj18>me|her|us) (?:over|down)\b|"
+            r"\b(?:drove|drives|driving|swerved|aimed) (?:the |his |her )?(?:car |truck )?(?:at|"
+            r"towards|straight at) (?P<obj19>me|her|us)\b|"
+            r"\b(?:sat|sits|sitting|knelt|kneeled|kneels|kneeling) on (?:top of )?(?P<obj20>me|her|"
+            r"my (?:chest|back|neck|throat|stomach))\b|"
+            r"\b(?:threw|throws|throwing|poured|pours|pouring|splashed) (?:a |the |some )?(?:\w+ )?"
+            r"(?:water|coffee|tea|drink|bleach|acid|oil|soup) (?:on|at|over|in) (?P<obj21>me|my "
+            r"face|her)\b|"
             r"\bassault(?:s|ed|ing)? (?P<obj10>me|us|her)\b|"
             r"\battack(?:s|ed|ing)? (?P<obj12>me|us|her)\b(?! (?:for|about|over|verbally|with "
             r"(?:words|"
@@ -1905,12 +2132,14 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"ing)?|smash(?:es|ed|ing)?|hit(?:s|ting)?|put (?:his|her) (?:fist|hand|foot|head) "
             r"through|head-?butt(?:s|ed)?|slam(?:s|med|ming)? (?:his|her) fists? (?:into|on)|"
             r"broke|breaks|break|breaking|destroy(?:s|ed|ing)?|shatter(?:s|ed)?|rip(?:s|ped)? up|"
-            r"tore up|tears up|burn(?:s|ed|t)|threw|throws|throwing|trash(?:es|ed)?|wreck(?:s|ed)?)"
-            r"\s+(?:a hole in |holes in |in |down )?(?:the |my |our |a |her |his )?(?:\w+\s+)?"
+            r"tore up|tears up|burn(?:s|ed|t)|threw|throws|throwing|trash(?:es|ed)?|wreck(?:s|ed)?|"
+            r"cut(?:s|ting)? up|slash(?:es|ed)?)"
+            r"\s+(?:a hole in |holes in |in |down )?(?:all (?:of )?|every |some of )?(?:the |my |our |"
+            r"a |her |his )?(?:\w+\s+)?"
             r"(?:walls?|doors?|windows?|windscreen|windshield|mirror|phone|mobile|laptop|computer|"
-            r"tv|"
-            r"television|belongings|things|stuff|clothes|car|furniture|plates|dishes|glasses|"
-            r"photos|pictures|possessions|tablet|ipad|keys|passport|table|chair|cupboard|fridge)\b|"
+            r"tv|television|belongings|things|stuff|clothes|car|furniture|plates?|dishes|glass(?:es)?|"
+            r"mugs?|cups?|vase|lamp|guitar|tyres|tires|photos|pictures|possessions|tablet|ipad|keys|"
+            r"passport|table|chair|cupboard|fridge)\b|"
             r"\b(?:stamped|stomped|jumped|stood) on (?:my|her) (?:phone|mobile|laptop|glasses)\b|"
             r"\b(?:grabbed|snatched|took|ripped) (?:my|her) (?:phone|mobile) (?:out of my hands? )?"
             r"and (?:smashed|broke|threw|stamped|stomped|snapped|hid)\b"
@@ -2004,6 +2233,40 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
         negatable=True,
         writer_agent_drops=True,
         figurative_drops=True,
+        extra=lambda m, t: _not_own_thing(m, t),
+    ),
+    _Rule(
+        # spyware by another name, proof of whereabouts, logging into the writer's accounts
+        "monitoring",
+        ABUSE,
+        _r(
+            r"\b(?:put|puts|installed|installs|downloaded|downloads|added|set up|sets up|loaded|hid)"
+            r"\s+(?:a |an |some |the |this |that )?(?:\w+\s+)?(?:app|apps|software|program|device|"
+            r"thing)\s+on\s+(?P<obj>my|her)\s+(?:phone|laptop|computer|car|ipad|tablet|mac|pc)\b"
+            r"(?=[^.!?]{0,60}\b(?:track|see|read|watch|monitor|spy|record|listen|know|follow|location|"
+            r"lets? (?:him|her)|so (?:he|she)|without)\b)|"
+            r"\b(?:makes?|made|forces?|forced|demands?|demanded|(?:has|have|had) me)\s+(?:that\s+)?"
+            r"(?P<obj2>me|her|i)\s+(?:to\s+)?(?:send|show|text|give)\s+(?:him|her|them)\s+(?:a\s+|"
+            r"live\s+)?(?:photos?|pictures?|pics?|selfies?|videos?|screenshots?|proof|receipts|my "
+            r"location)\b|"
+            r"\b(?:wants?|expects?|insists?)\s+(?:that\s+)?(?P<obj3>me|her|i)\s+(?:to\s+)?(?:send|show|"
+            r"text)\s+(?:him|her|them)\s+(?:a\s+)?(?:photos?|pictures?|pics?|selfies?|videos?|proof)\b"
+            r"(?=[^.!?]{0,40}\b(?:prove|of where|of who|proof)\b)|"
+            r"\b(?:demands?|demanded|demanding|insists?|insisted|insisting) (?:on |to )?(?:see|seeing|"
+            r"check|checking|go through|going through|look at|looking at|read|reading) (?P<obj6>my|her) "
+            r"(?:phone|messages|texts|emails?|dms|chats|laptop|computer|call log)\b|"
+            r"\b(?:hacks?|hacked|hacking|breaks|broke)\s+(?:in ?to|into)\s+(?P<obj4>my|her)\s+"
+            r"(?:\w+\s+)?(?:email|emails|accounts?|facebook|instagram|insta|snapchat|whatsapp|"
+            r"phone|laptop|computer|icloud|messages|dms|social media|gmail)\b|"
+            r"\b(?:logs?|logged|logging|gets|got|getting)\s+(?:in ?to|on ?to|into)\s+(?P<obj5>my|"
+            r"her)\s+(?:\w+\s+)?(?:email|emails|accounts?|facebook|instagram|insta|snapchat|whatsapp|"
+            r"phone|laptop|computer|icloud|messages|dms|social media|gmail)\b(?=[^.!?]{0,60}\b(?:to "
+            r"(?:see|check|read|find|track|monitor|spy|know|look)|who (?:i|she)|without|behind (?:my|"
+            r"her) back|every|all the time|constantly|secretly)\b)"
+        ),
+        subject="obj",
+        negatable=True,
+        writer_agent_drops=True,
     ),
     _Rule(
         "isolation",
@@ -2119,10 +2382,6 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r")?(?:money|cash|bank|"
             r"accounts?|bank accounts?|cards?|credit cards?|debit cards?|finances|paycheck|wages|"
             r"savings|income)\b|"
-            r"\b(?:no|don't have|do not have|doesn't give me|without|cut off (?:my|her)|no longer "
-            r"have|lost) access to (?:any |my |my own |her |our |the )?(?:money|cash|bank account|"
-            r"accounts|cards|finances|funds)\b(?=.{0,40}\b(?:he|she|him|her|they|control|allow|let|"
-            r"took|takes|because)\b|\s*$)|"
             r"\b(?:keeps|kept|controls|controlled|holds|held|has|manages|takes) (?:all |total "
             r"control of |complete control of |full control of )?(?:of )?(?:the|our|all the|all "
             r"our) "
@@ -2143,6 +2402,10 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"\b(?:makes?|made|forces?|forced) (?P<obj4>me|her) (?:to )?(?:hand over|give (?:him|"
             r"her)|sign over|transfer|deposit) (?:all\s+|my\s+|her\s+|the\s+)*(?:money|paychecks?|"
             r"pay|wages|salary|cards?|check|benefits|earnings|savings|house|car)\b|"
+            r"\b(?:i|she) (?:have|has|had|need|needs|must) to (?:hand over|give|sign over|transfer) "
+            r"(?:him |her )?(?:all\s+(?:of\s+)?)?(?P<obj8>my|her) (?:money|paychecks?|pay|wages|salary|"
+            r"earnings|savings|benefits|cards?)\b(?=[^.!?]{0,30}\b(?:to (?:him|her)|every)\b|"
+            r"(?<=him my)|(?<=her my))|"
             r"\b(?:took|takes|taken|opened|opens|ran|runs|running|run) (?:out |up )?(?:loans?|"
             r"credit "
             r"cards?|debts?|a loan|a mortgage|accounts?|bills)\s+(?:\w+\s+)?in (?P<obj5>my|her) "
@@ -2157,6 +2420,21 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
         ),
         subject="obj",
         writer_agent_drops=True,
+    ),
+    _Rule(
+        "financial_control",
+        ABUSE,
+        _r(
+            r"\b(?:no|don't have|do not have|doesn't give me|without|cut off (?:my|her)|no longer "
+            r"have|lost) access to (?:any |my |my own |her |our |the )?(?:money|cash|bank account|"
+            r"accounts|cards|finances|funds)\b(?=.{0,40}\b(?:he|she|him|her|they|control|allow|let|"
+            r"took|takes|because)\b|\s*$)|"
+            rf"\b{_PERSON_BASE} (?:\w+ )?controls (?:absolutely |literally )?(?:everything|every "
+            r"(?:aspect|part) of (?:my|our) (?:life|lives))\b(?! (?:in the|at|about|on the|for the|"
+            r"when it comes to)\b)"
+        ),
+        subject="victim",
+        writer_agent_drops=False,
     ),
     _Rule(
         "sexual_coercion",
@@ -2202,6 +2480,9 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
             r"unconscious|"
             r"blackout drunk|too drunk|drunk|drugged|out of it)\b(?=.{0,60}\b(?:sex|touch\w*|"
             r"undress\w*|had sex|on top|inside|naked)\b)|"
+            r"\b(?:woke|wake|waking|woken) up\b(?=[^.!?]{0,50}\b(?:having sex with|on top of|inside|"
+            r"touching|undressing|groping|raping|doing (?:stuff|things) to|with (?:his|her) hands? "
+            r"(?:on|in|down|up))\b)|"
             r"\b(?:sex|touch\w*|had sex|undress\w*)\b(?=.{0,60}\b(?:while|when) (?:i|she) (?:was|"
             r"am|'m|is) (?:asleep|sleeping|passed out|unconscious|too drunk|drugged)\b)|"
             r"\b(?:without|against) (?:my|her) (?:consent|will)\b(?=.{0,60}\b(?:sex|touch\w*|"
@@ -2249,6 +2530,9 @@ _ABUSE_RULES: tuple[_Rule, ...] = (
         ),
         subject="child",
         negatable=True,
+        extra=lambda m, t: (
+            None if _nearest_subject(t.before(m.start(), m.end()), default="") == CHILD else ""
+        ),
     ),
     _Rule(
         "child_at_risk",
@@ -2420,7 +2704,7 @@ def _own_thing_is_harmless(obj: str) -> bool:
     if _HARMLESS_OWN.match(obj):
         return True
     last = obj.split()[-1]
-    return last not in _OTHER_TOKENS and last not in _VULNERABLE_OWN
+    return last not in _OTHER_TOKENS and last not in _VULNERABLE_OWN and last not in _BODY
 
 
 def _threat_check(m: re.Match, t: _Text) -> str | None:
@@ -2437,6 +2721,8 @@ def _threat_check(m: re.Match, t: _Text) -> str | None:
     if verb == "hurt" and obj in {"me", "us"} and again:
         if not re.search(r"\b(?:said|says|swore|threaten\w*|warned|promised)\b", prefix):
             return None  # "I'm afraid he'll hurt me again": another betrayal, not violence
+    if verb == "hit" and re.match(r"\s*(?:up|back)\b", ahead):
+        return None  # "he'll hit me up later"
     if verb in {"find", "track", "hunt", "come after"} and obj not in {"me", "us"}:
         return None
     if (
@@ -2484,11 +2770,22 @@ _WRITER_WISH = re.compile(
 )
 
 
+_FIGURATIVE_BY = re.compile(
+    r"\s*by (?:this|the|my|these|all (?:the|these|this)|his|her) (?:\w+ )?(?:secrets?|guilt|lies?|"
+    r"shame|debt|grief|anxiety|stress|pressure|memories|thoughts|feelings|silence|affair|"
+    r"betrayal|questions|doubts?)\b"
+)
+
+
 def _injury_check(m: re.Match, t: _Text) -> str | None:
     prefix = t.before(m.start(), m.end())
     if _WRITER_WISH.search(prefix):
         return None  # "I could strangle him for forgetting our anniversary"
+    if _figurative_agent(prefix):
+        return None  # "the guilt is choking me", "I feel like I'm being strangled"
     after = t.after(m.start(), m.end())
+    if _FIGURATIVE_BY.match(after):
+        return None  # "strangled by this secret"
     phrase = m.group(0)
     clause = prefix + phrase + after
     if phrase.startswith("bruis"):
@@ -2531,6 +2828,14 @@ def _injury_check(m: re.Match, t: _Text) -> str | None:
     ):
         return CHILD
     return _victim_from_context(prefix)
+
+
+def _not_own_thing(m: re.Match, t: _Text) -> str | None:
+    """'she tracks her spending', 'he checks his phone': the agent's own thing."""
+    obj = next((v for k, v in m.groupdict().items() if k.startswith("obj") and v), None)
+    if obj in {"her", "his"} and _own_possession(t.before(m.start(), m.end()), obj):
+        return None
+    return ""
 
 
 def _child_in(fragment: str) -> bool:
@@ -2677,34 +2982,8 @@ _BODY = frozenset(
     }
 )
 _PETS = frozenset({"dog", "cat", "puppy", "kitten", "pet", "pets", "rabbit", "bird"})
-_VICTIM_OTHER = frozenset(
-    {
-        "wife",
-        "husband",
-        "partner",
-        "girlfriend",
-        "boyfriend",
-        "mom",
-        "mum",
-        "mother",
-        "dad",
-        "father",
-        "sister",
-        "brother",
-        "friend",
-        "fiance",
-        "fiancee",
-        "ex",
-        "grandma",
-        "grandpa",
-        "roommate",
-        "nephew",
-        "niece",
-        "cousin",
-        "aunt",
-        "uncle",
-    }
-)
+_VICTIM_OTHER = frozenset(w for w in _PARTNER_WORDS + _RELATIVE_WORDS if " " not in w) - {"man"}
+
 _BETWEEN_OK = frozenset(
     {
         "and",
@@ -2750,6 +3029,30 @@ _NEEDS_PARTICLE = {
     "trip": {"down", "on", "into", "over", "so", "and"},
 }
 _PUSH_DROP_NEXT = frozenset({"away", "aside", "too", "harder", "off", "out"})
+_PEERS = frozenset("brother brothers sister sisters sibling siblings cousin friend classmate".split())
+_PLACES = frozenset(
+    "car house door window bed room flat apartment van truck bedroom kitchen home vehicle".split()
+)
+_SMOTHER_WITH = frozenset("pillow pillows hand hands blanket cushion towel bag jacket coat".split())
+# "... and then my son": a child is the second one hurt
+_CHILD_ALSO = re.compile(
+    rf"(?:\w+ ){{0,3}}?(?:and|&) (?:then |also |even )?(?:my|our|the|his|her) (?:\w+ )?"
+    rf"{_CHILD_NOUN}\b"
+)
+_BEATEN_TO = frozenset({"death", "pulp", "ground", "floor", "unconscious", "bloody", "within"})
+# "hit me with <this>": news and words, not an object swung at someone
+_NOT_A_WEAPON = frozenset(
+    "news truth question questions bombshell reality fact facts accusation accusations lecture "
+    "request demand ultimatum guilt comment comments criticism sarcasm words revelation details "
+    "info information surprise confession announcement story excuse excuses list bill papers text "
+    "texts message messages silent attitude idea plan offer proposal compliment joke jokes reply "
+    "answer response it this that everything evidence receipts photos screenshots diagnosis "
+    "decision divorce lot".split()
+)
+_IDIOM_AFTER_HIT = re.compile(
+    r"like (?:a |an )?(?:ton|tonne|tons|truck|lorry|train|freight train|bus|brick|bricks|wave|"
+    r"tidal wave|sledgehammer|hammer|lightning|bolt|thunderbolt|wrecking ball|punch|slap|kick)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -2816,6 +3119,8 @@ def _violence_hits(
             subject = CHILD
         if subject is None:
             continue
+        if subject != CHILD and _CHILD_ALSO.match(" ".join(tok.text for tok in tokens[j + 1 : j + 8])):
+            subject = CHILD  # "he kicked the dog and then my son"
         her_is_object = obj == "her" and not (
             nxt in _BODY or nxt in _CHILD_TOKENS or nxt in _VICTIM_OTHER or nxt in _PETS
         )
@@ -2826,24 +3131,21 @@ def _violence_hits(
             continue  # handled by the threat/fear rules: "hurt me" is often emotional
         if verb == "spank" and subject != CHILD:
             continue
-        if verb == "beat" and after_obj in {"at", "to", "in", "by"} and nxt2 not in {"the", "a"}:
-            continue
-        if verb == "hit" and after_obj in {"up", "with"} and obj in {"me", "us"}:
-            if after_obj == "up" or nxt2 in {
-                "the",
-                "this",
-                "that",
-                "a",
-                "an",
-                "some",
-                "news",
-                "it",
-                "his",
-                "her",
-            }:
-                continue
+        after_at = j + 2 if possessive else j + 1
+        ahead = {tok.text for tok in tokens[after_at + 1 : after_at + 5]}
+        if verb == "beat" and after_obj in {"at", "by"}:
+            continue  # "she beat me at chess"
+        if verb == "beat" and after_obj == "to" and not ahead & _BEATEN_TO:
+            continue  # "she beat me to the punch", "he beat me to it"; not "to a pulp"
+        if verb == "beat" and after_obj == "in" and not ahead & (_BODY | {"front"}):
+            continue  # "he beat me in the argument"; not "in the face"
+        if verb in {"hit", "strike", "smack", "whack"} and obj in {"me", "us"}:
+            if after_obj == "up" or (after_obj == "with" and (not ahead or ahead & _NOT_A_WEAPON)):
+                continue  # "she hit me up", "he hit me with the news"; not "with a frying pan"
+            if after_obj == "like" and _IDIOM_AFTER_HIT.match(t.text[tokens[after_at].idx :]):
+                continue  # "it hit me like a ton of bricks"
         if verb == "push" and (
-            after_obj in _PUSH_DROP_NEXT
+            (after_obj in _PUSH_DROP_NEXT and not (after_obj == "out" and ahead & _PLACES))
             or (
                 after_obj in {"to", "into", "towards", "toward"}
                 and nxt2 not in {"the", "a", "an", "floor", "ground", "wall", "door", "stairs"}
@@ -2855,6 +3157,8 @@ def _violence_hits(
             continue
         if verb == "kick" and after_obj == "out":
             continue
+        if verb in {"smother", "suffocate"} and after_obj == "with" and not ahead & _SMOTHER_WITH:
+            continue  # "she smothers me with questions"; not "with a pillow"
         if verb == "grab" and (
             after_obj
             in {
@@ -2934,6 +3238,10 @@ def _violence_hits(
             continue  # "I could slap him" (anger, not an act)
         if subject == SELF:
             subject = _victim_from_context(prefix)
+        if _nearest_subject(prefix, default="") == CHILD and (
+            subject == CHILD or {nxt, nxt2} & _PEERS
+        ):
+            continue  # "my son punched a kid at school", "she hit her brother": children fighting
         suffix = t.after(start, start + 1)
         if _negated(prefix, suffix):
             continue
@@ -3049,6 +3357,10 @@ def _subject_for(rule: _Rule, m: re.Match, t: _Text) -> str | None:
         return who
     if mode == "agent":
         ctx = t.context(m.start(), m.end())
+        if rule.level == CRISIS and re.match(
+            r"\s*(?:on |to |against |at |with )?myself\b", t.text[m.end() : m.end() + 20]
+        ):
+            return SELF  # "thinking about using it on myself", whoever owns the gun
         obj = groups.get("obj")
         if obj:
             if obj in {"me", "us"}:
@@ -3091,7 +3403,8 @@ def _subject_for(rule: _Rule, m: re.Match, t: _Text) -> str | None:
     return SELF
 
 
-def _apply(rule: _Rule, m: re.Match, t: _Text) -> tuple[str, str] | None:
+def _apply(rule: _Rule, m: re.Match, t: _Text) -> tuple[str, str, str] | None:
+    """(level, subject, reason) of one regex hit, or None when its checks rule it out."""
     prefix = t.before(m.start(), m.end())
     suffix = t.after(m.start(), m.end())
     if rule.not_after is not None and rule.not_after.search(t.text[m.end() : m.end() + 60]):
@@ -3117,10 +3430,14 @@ def _apply(rule: _Rule, m: re.Match, t: _Text) -> tuple[str, str] | None:
     if subject is None:
         return None
     if rule.agent_other_is_abuse and level == CRISIS:
-        # "he held a gun to my head" is a threat against the writer, not self-harm
-        if re.search(r"\b(?:he|she|they)\s+(?:put|held|pointed|pressed|had)\s", m.group(0)):
-            return ABUSE, _victim_from_context(prefix)
-    return level, subject
+        # "he held a gun to my head", "he said he'd slit my throat": a threat against the
+        # writer, not self-harm
+        writers_body = any(m.groupdict().get(g) == "my" for g in ("poss", "poss2", "poss3"))
+        if (writers_body and subject != SELF) or re.search(
+            r"\b(?:he|she|they)\s+(?:put|held|pointed|pressed|had)\s", m.group(0)
+        ):
+            return ABUSE, _victim_from_context(prefix), "threat"
+    return level, subject, rule.reason
 
 
 def _scan(text: str) -> list[tuple[str, str, str]]:
@@ -3131,8 +3448,8 @@ def _scan(text: str) -> list[tuple[str, str, str]]:
             for m in rule.pattern.finditer(text):
                 res = _apply(rule, m, t)
                 if res is not None:
-                    hits.append((res[0], res[1], rule.reason))
-                    if _RANK.get(res, 9) == 0:
+                    hits.append(res)
+                    if _RANK.get(res[:2], 9) == 0:
                         return hits  # nothing outranks crisis/self
         except Exception:  # noqa: BLE001 - one faulty rule must not silence the others
             continue
@@ -3164,9 +3481,16 @@ def _best(hits: list[tuple[str, str, str]]) -> Assessment | None:
 
 def assess(text: str) -> Assessment | None:
     """Check one user message. Never raises; returns None when nothing fired."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _assess(text)
+
+
+# The Rasa server checks each message twice (the channel's session-opening flag, then
+# NLU's SafetyGuard): the verdict on a recent message is kept, not worked out again.
+@lru_cache(maxsize=128)
+def _assess(text: str) -> Assessment | None:
     try:
-        if not isinstance(text, str):
-            text = "" if text is None else str(text)
         if not text.strip():
             return None
         norm = _normalize(text)

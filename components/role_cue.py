@@ -28,10 +28,14 @@ class RoleCue(StatelessComponent):
                 continue
             role = speaker_role(message.get(TEXT) or "")
             wanted = INTENT_FOR_ROLE.get(role)
-            if wanted is None or wanted == intent[INTENT_NAME_KEY]:
+            if wanted is None:
                 continue
+            # The cue has settled which of the two it is, so the other one leaves the
+            # ranking too: a near tie between them is no reason for FallbackClassifier
+            # to call the message ambiguous.
             corrected = {**intent, INTENT_NAME_KEY: wanted}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != wanted]
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                       if r.get(INTENT_NAME_KEY) not in SITUATION_INTENTS]
             message.set(INTENT, corrected, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [corrected, *ranking[1:]], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [corrected, *ranking], add_to_output=True)
         return messages

@@ -9,6 +9,7 @@ from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import adapter, conversation, plan, session
+from actions import safety as safety_actions
 from bot import cards, db
 from bot.cards import CardStore
 from bot.coach import Coach
@@ -16,7 +17,7 @@ from bot.progress import ProgressStore
 
 SLOTS = {name: None for name in
          ("role", "breach_type", "last_topic", "pending", "plan_started", "forget_me", "region",
-          "abuse_disclosed", "crisis_active")}
+          "abuse_disclosed", "crisis_active", "intro_due", "session_started_metadata")}
 
 
 @pytest.fixture
@@ -118,6 +119,23 @@ async def test_surface_forms_from_nlu_are_normalised(coach):
                                  tracker("i_broke_trust", [ent("breach_type", "hid our debts")]))
     assert slots(events)["breach_type"] == "financial_secrecy"
     assert cards_in(messages)[0]["role"] == "offender"
+
+
+@pytest.mark.parametrize(("answer", "breach"), [("lies, mostly", "dishonesty"), ("Drinking.", "addiction"),
+                                                ("gambling i guess", "addiction")])
+async def test_a_one_word_answer_names_the_breach_type(coach, answer, breach):
+    asked = tracker("inform_breach_type", role="offender")
+    asked.latest_message["text"] = answer
+    events, messages = await run(conversation.ActionSituation(), asked)
+    assert slots(events)["breach_type"] == breach
+    assert cards_in(messages)[0]["topic"] == breach
+
+
+async def test_a_sentence_is_not_read_as_a_one_word_answer(coach):
+    asked = tracker("inform_breach_type", role="offender")
+    asked.latest_message["text"] = "I lie awake every night"
+    events, messages = await run(conversation.ActionSituation(), asked)
+    assert slots(events).get("breach_type") is None and responses(messages)[-1] == "ask_breach_type"
 
 
 async def test_no_breach_type_asks_which_with_buttons(coach):
@@ -300,6 +318,29 @@ async def test_session_start_for_someone_new_only_says_what_the_coach_is(coach):
     events, messages = await run(session.ActionSessionStart(), tracker("greet"))
     assert responses(messages) == ["about_the_coach"]
     assert events == [SessionStarted(), ActionExecuted("action_listen")]
+
+
+async def test_a_session_opened_by_a_disclosure_holds_its_introduction_back(coach):
+    coach.progress.mark_done("ann", "acknowledge")
+    events, messages = await run(
+        session.ActionSessionStart(),
+        tracker("greet", role="betrayed", session_started_metadata={"opens_with_danger": True}),
+    )
+    assert messages == [], "nothing may come before the resources"
+    assert slots(events) == {"role": "betrayed", "intro_due": True}
+    assert events[0] == SessionStarted() and events[-1] == ActionExecuted("action_listen")
+
+
+async def test_the_held_back_introduction_follows_the_resources(coach):
+    crisis = tracker("crisis_self_harm", intro_due=True)
+    crisis.latest_message["text"] = "i want to kill myself"
+    events, messages = await run(safety_actions.ActionSafety(), crisis)
+    assert "911" in messages[0]["text"] and "988" in messages[0]["text"]
+    assert responses(messages)[-1] == "about_the_coach"
+    assert slots(events)["intro_due"] is False
+
+    events, messages = await run(safety_actions.ActionSafety(), tracker("crisis_self_harm"))
+    assert "about_the_coach" not in responses(messages) and "intro_due" not in slots(events)
 
 
 @pytest.mark.parametrize(("days", "expected"), [(None, "data_kept_until_deleted"),

@@ -1,11 +1,16 @@
 """The deterministic safety detector (bot.safety) on its own, without Rasa.
 
-Recall must be 1.0 on the crisis and abuse messages of tests/safety/messages.yml (level
-right, subject right where given) and the false alarms on the hard negatives at most 2.
+Two sets, each with recall 1.0 on its crisis and abuse messages (level right, subject right
+where given) and at most 2 false alarms on its hard negatives:
+
+* tests/safety/messages.yml: the set the detector was tuned on;
+* tests/safety/heldout.yml: written separately, in other words, to check that the
+  detector generalises (a further held-out set the team never sees is run as well).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -13,15 +18,22 @@ import yaml
 
 from bot.safety import Assessment, assess
 
-MESSAGES = Path(__file__).parent / "safety" / "messages.yml"
+SAFETY_DIR = Path(__file__).parent / "safety"
+SETS = {"messages": SAFETY_DIR / "messages.yml", "heldout": SAFETY_DIR / "heldout.yml"}
+# minimum number of crisis, abuse and negative messages in each set
+MIN_SIZES = {"messages": (65, 65, 35), "heldout": (60, 60, 40)}
 MAX_FALSE_ALARMS = 2
 
 
-@pytest.fixture(scope="module")
-def test_set() -> dict:
-    data = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
+@cache
+def _load(name: str) -> dict:
+    data = yaml.safe_load(SETS[name].read_text(encoding="utf-8"))
     assert set(data) >= {"crisis", "abuse", "negative"}
     return data
+
+
+def _texts(data: dict) -> list[str]:
+    return [item["text"] for key in ("crisis", "abuse", "negative") for item in data[key]]
 
 
 def _misses(items: list[dict], level: str) -> list[str]:
@@ -34,28 +46,38 @@ def _misses(items: list[dict], level: str) -> list[str]:
     return misses
 
 
-def test_set_is_big_enough(test_set):
-    assert len(test_set["crisis"]) >= 65
-    assert len(test_set["abuse"]) >= 65
-    assert len(test_set["negative"]) >= 35
-    texts = [i["text"] for key in ("crisis", "abuse") for i in test_set[key]]
-    texts += [i["text"] for i in test_set["negative"]]
+@pytest.mark.parametrize("set_name", SETS)
+def test_set_is_big_enough(set_name):
+    data = _load(set_name)
+    min_crisis, min_abuse, min_negative = MIN_SIZES[set_name]
+    assert len(data["crisis"]) >= min_crisis
+    assert len(data["abuse"]) >= min_abuse
+    assert len(data["negative"]) >= min_negative
+    texts = _texts(data)
     assert len(texts) == len(set(texts)), "duplicate messages in the test set"
 
 
+def test_heldout_set_shares_no_message_with_the_tuning_set():
+    tuned = {text.lower() for text in _texts(_load("messages"))}
+    shared = [text for text in _texts(_load("heldout")) if text.lower() in tuned]
+    assert not shared, shared
+
+
+@pytest.mark.parametrize("set_name", SETS)
 @pytest.mark.parametrize("level", ["crisis", "abuse"])
-def test_recall_is_perfect(test_set, level):
-    items = test_set[level]
+def test_recall_is_perfect(set_name, level):
+    items = _load(set_name)[level]
     misses = _misses(items, level)
     recall = 1 - len(misses) / len(items)
-    print(f"\n{level}: recall {recall:.3f} ({len(items) - len(misses)}/{len(items)})")
+    print(f"\n{set_name} {level}: recall {recall:.3f} ({len(items) - len(misses)}/{len(items)})")
     assert not misses, "missed disclosures:\n" + "\n".join(misses)
 
 
-def test_false_alarms_within_budget(test_set):
-    fired = [(i["text"], assess(i["text"])) for i in test_set["negative"]]
+@pytest.mark.parametrize("set_name", SETS)
+def test_false_alarms_within_budget(set_name):
+    fired = [(i["text"], assess(i["text"])) for i in _load(set_name)["negative"]]
     alarms = [f"{text!r} -> {got}" for text, got in fired if got is not None]
-    print(f"\nnegatives: {len(alarms)} false alarm(s) of {len(fired)}")
+    print(f"\n{set_name} negatives: {len(alarms)} false alarm(s) of {len(fired)}")
     for alarm in alarms:
         print("  " + alarm)
     assert len(alarms) <= MAX_FALSE_ALARMS, "\n".join(alarms)

@@ -30,6 +30,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from bot.channels.opening import metadata_for
+
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -115,7 +117,7 @@ class CoachSocketIOInput(SocketIOInput):
                 output_channel,
                 sender_id,
                 input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else {},
+                metadata=metadata_for(text, metadata),
             )
             await on_new_message(message)
 

@@ -51,6 +51,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import telegram_render as render
+from bot.channels.opening import metadata_for
 
 logger = logging.getLogger(__name__)
 
@@ -493,7 +494,7 @@ class CoachTelegramInput(InputChannel):
         try:
             await on_new_message(UserMessage(
                 text, output, sender_id(user_id), input_channel=self.name(),
-                metadata={"telegram": {"chat_type": chat_type}},
+                metadata=metadata_for(text, {"telegram": {"chat_type": chat_type}}),
             ))
         except Exception as error:
             logger.error("Telegram: the assistant failed on a message: %s", type(error).__name__)
