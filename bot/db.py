@@ -65,15 +65,19 @@ PERSONAL_TABLES = (seen_cards, progress)
 
 def create_engine(url: str, connect_timeout: int = 5) -> Engine:
     parsed = make_url(url)
-    kwargs: dict = {"future": True, "pool_pre_ping": True}
+    kwargs: dict = {"future": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             from pathlib import Path
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # SQLAlchemy 1.4 would open (and set up) a new file connection for every
+            # transaction (NullPool); a few kept open save that on every turn.
+            kwargs["poolclass"] = sa.pool.QueuePool
         kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
     elif parsed.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {"connect_timeout": connect_timeout}
+        kwargs["pool_pre_ping"] = True
     engine = sa.create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
