@@ -12,6 +12,11 @@ Both were found by profiling the coach's server with py-spy under the benchmark
 2. For every graph run (NLU parse, each policy prediction) Rasa works out which nodes
    the targets need by walking every path of the graph, without memo: about 5% of the
    CPU. The graph of a loaded model does not change, so the answer is kept per targets.
+
+Also for the start: skops (which Rasa's logistic-regression classifier loads with) lists
+the types it trusts by searching every imported module for each scikit-learn type;
+imported after TensorFlow and transformers that took ~7 s of the server's start,
+imported first it takes ~2 s.
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ def reuse_minimal_graph_schemas() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import skops.io  # noqa: F401  before TensorFlow: see the module's docstring
+
     validate_action_results_with_one_validator()
     reuse_minimal_graph_schemas()
     from rasa.__main__ import main as rasa_main
