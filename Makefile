@@ -14,13 +14,12 @@ export RASA_TELEMETRY_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
 NLP_STAMP    := nlp/en_coach/lexicon.sha256
-ENCODER      := nlp/minilm/saved_model.pb
 TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
                 $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
 .PHONY: setup run train test lint validate test-stories bench bench-quick bench-nlu purge shell cards clean
 
-setup: $(VENV)/.installed $(NLP_STAMP) $(ENCODER) node_modules/.installed
+setup: $(VENV)/.installed $(NLP_STAMP) node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@PY=$$(scripts/find-python310) || exit 1; \
@@ -34,10 +33,6 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 $(NLP_STAMP): bot/lexicon.py bot/nlp.py | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp
-
-# MiniLM traced once and saved, so no server start pays the ~7 s trace (bot/sentence_encoder.py).
-$(ENCODER): bot/sentence_encoder.py | $(VENV)/.installed
-	$(BIN)/python -m bot.sentence_encoder
 
 # The web chat page's browser-side files (socket.io-client), exactly as locked.
 node_modules/.installed: package.json package-lock.json

@@ -1,28 +1,24 @@
-"""The MiniLM encoder saved at setup gives the vectors the traced model gives."""
+"""The MiniLM sentence encoder: unit-length vectors that put like sentences together."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from bot.sentence_encoder import DIMENSIONS, SAVED_GRAPH, SentenceEncoder, encoder
-
-TEXTS = ["how do we set boundaries after cheating", "hi", "i lied to my wife about money for years"]
+from bot.sentence_encoder import DIMENSIONS, encoder
 
 
-def test_the_saved_graph_exists_and_matches_the_traced_model():
-    if not (SAVED_GRAPH / "saved_model.pb").exists():
-        pytest.fail(f"no saved encoder at {SAVED_GRAPH}: run `make setup`")
-    saved = encoder().encode(TEXTS)
-    traced = SentenceEncoder(saved_graph=None).encode(TEXTS)
-    assert saved.shape == (3, DIMENSIONS)
-    assert np.allclose(saved, traced, atol=1e-5)
-    assert np.allclose(np.linalg.norm(saved, axis=1), 1.0, atol=1e-5)
-
-
-def test_similar_sentences_are_closer_than_unrelated_ones():
+def test_vectors_are_unit_length_and_like_sentences_are_closer():
     a, b, c = encoder().encode(["my husband cheated on me", "my partner had an affair", "goodbye for now"])
+    assert np.allclose([a @ a, b @ b, c @ c], 1.0, atol=1e-5)
     assert a @ b > a @ c + 0.2
+
+
+def test_a_batch_gives_what_one_at_a_time_gives():
+    texts = ["how do we set boundaries after cheating", "hi", "i lied to my wife about money for years"]
+    together = encoder().encode(texts, batch_size=2)
+    alone = np.vstack([encoder().encode([t]) for t in texts])
+    assert together.shape == (3, DIMENSIONS)
+    assert np.allclose(together, alone, atol=1e-4)
 
 
 def test_no_text_no_rows():
