@@ -38,13 +38,14 @@ class ActionSessionStart(Action):
         ]
         if opened_with_danger(tracker.get_slot("session_started_metadata")):
             # The resources must come first: action_safety introduces the coach after them.
-            return events + emit(Turn().set(intro_due=True), dispatcher) + [ActionExecuted("action_listen")]
-        try:
-            turn = await asyncio.to_thread(coach().welcome_back, person(tracker))
-        except SQLAlchemyError:
-            logger.exception("Database error while welcoming back")
-            turn = Turn()
-        turn.say("about_the_coach")
+            turn = Turn().set(intro_due=True)
+        else:
+            try:
+                turn = await asyncio.to_thread(coach().welcome_back, person(tracker))
+            except SQLAlchemyError:
+                logger.exception("Database error while welcoming back")
+                turn = Turn()
+            turn.say("about_the_coach")
         return events + emit(turn, dispatcher) + [ActionExecuted("action_listen")]
 
 
