@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from bot import cards, launcher
+from tests.ports import port
 
 MODEL = launcher.MODEL
 
@@ -15,8 +16,8 @@ MODEL = launcher.MODEL
 class Servers:
     """Both servers started the way `make run` starts them; logs kept for inspection."""
 
-    def __init__(self, database_url: str, log_dir: Path, rasa_port: int = 15005, action_port: int = 15055,
-                 extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, database_url: str, log_dir: Path, rasa_port: int = port(15005),
+                 action_port: int = port(15055), extra_env: dict[str, str] | None = None) -> None:
         self.env = launcher.environment()
         self.env.update(
             DATABASE_URL=database_url,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.ports import port
 from tests.servers import MODEL, Servers, customs, texts
 
 pytestmark = pytest.mark.server
@@ -35,7 +36,8 @@ def servers(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
     folder = tmp_path_factory.mktemp("safety")
-    running = Servers(f"sqlite:///{folder / 'coach.db'}", folder, rasa_port=15105, action_port=15155)
+    running = Servers(f"sqlite:///{folder / 'coach.db'}", folder,
+                      rasa_port=port(15105), action_port=port(15155))
     running.start()
     yield running
     running.stop()

@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from bot import db, launcher
 from bot.channels import telegram_render as render
 from bot.channels.telegram import CoachTelegramInput, TelegramConfig
+from tests.ports import port
 from tests.servers import MODEL, Servers
 from tests.telegram_stub import TelegramStub, html_problem
 
-RASA_PORT, ACTION_PORT, STUB_PORT, OFF_PORT = 17005, 17055, 17081, 17006
+RASA_PORT, ACTION_PORT, STUB_PORT, OFF_PORT = port(17005), port(17055), port(17081), port(17006)
 BOT_ID = 7000000001
 TOKEN = f"{BOT_ID}:AAHtest-Token_0123456789abcdefghijkl"
 USERNAME = "coach_test_bot"

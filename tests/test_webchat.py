@@ -25,9 +25,10 @@ import socketio
 
 from bot import webpage
 from bot.channels.socketio import CoachSocketIOOutput, valid_session_id
+from tests.ports import port
 from tests.servers import MODEL, Servers
 
-RASA_PORT, ACTION_PORT, WEB_PORT = 16005, 16055, 18080
+RASA_PORT, ACTION_PORT, WEB_PORT = port(16005), port(16055), port(18080)
 PAGE = f"http://127.0.0.1:{WEB_PORT}/"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
