@@ -63,7 +63,7 @@ cards: setup
 	$(BIN)/python -m bot.cards
 
 test: setup browser $(MODEL) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 	$(MAKE) validate test-stories
 
 lint: setup
@@ -77,8 +77,9 @@ test-stories: $(MODEL)
 	  --fail-on-prediction-errors --out results/test-stories
 
 # 5-fold cross-validation of the NLU data; prints macro-F1 and the worst intents.
+# Seeded folds (bench/seeded_rasa.py): before and after a change score the same split.
 bench-nlu: setup
-	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+	$(BIN)/python bench/seeded_rasa.py test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 	  --out results/nlu-cv
 	$(BIN)/python -m bot.nlu_report results/nlu-cv/intent_report.json
 
