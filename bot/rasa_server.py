@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> None:
 
     validate_action_results_with_one_validator()
     reuse_minimal_graph_schemas()
+    from bot.patches import action_window
+
+    action_window.apply()  # the action server gets the last turns, not the session
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
