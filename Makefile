@@ -14,12 +14,14 @@ export RASA_TELEMETRY_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
 NLP_STAMP    := nlp/en_coach/lexicon.sha256
+# MiniLM exported to ONNX once (bot/sentence_encoder.py); the file is named by the weights' hash.
+ENCODER_STAMP := models/encoder/.exported
 TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
                 $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
 .PHONY: setup run train test lint validate test-stories bench bench-quick bench-nlu purge shell cards clean
 
-setup: $(VENV)/.installed $(NLP_STAMP) node_modules/.installed
+setup: $(VENV)/.installed $(NLP_STAMP) $(ENCODER_STAMP) node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@PY=$$(scripts/find-python310) || exit 1; \
@@ -33,6 +35,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 $(NLP_STAMP): bot/lexicon.py bot/nlp.py | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp
+
+$(ENCODER_STAMP): bot/sentence_encoder.py requirements.lock | $(VENV)/.installed
+	$(BIN)/python -m bot.sentence_encoder
+	touch $@
 
 # The web chat page's browser-side files (socket.io-client), exactly as locked.
 node_modules/.installed: package.json package-lock.json
