@@ -85,8 +85,8 @@ class CoachTrackerStore(SQLTrackerStore):
     # -- load ---------------------------------------------------------------------------
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        with self.session_scope() as session:
-            rows = self._window_rows(session, sender_id)
+        with self.engine.connect() as connection:
+            rows = self._window_rows(connection, sender_id)
         self.last_loaded = len(rows)
         if not self.domain or not rows:
             return None
@@ -95,65 +95,83 @@ class CoachTrackerStore(SQLTrackerStore):
         tracker.__dict__[STORED] = len(tracker.events)
         return tracker
 
-    def _window_rows(self, session, sender_id: str) -> list[str]:
-        """The serialised events to replay: three statements, each a handful of index seeks."""
-        E = self.SQLEvent.__table__.c
-        mine = E.sender_id == sender_id
+    def _window_rows(self, connection, sender_id: str) -> list[str]:
+        """The serialised events to replay: three or four statements, each a few index seeks.
 
-        def latest(*conditions):
-            return sa.select(sa.func.max(E.id)).where(mine, *conditions).scalar_subquery()
-
-        # 1. Where the session starts, and where the window starts.
-        start_q = latest(E.type_name == SESSION_STARTED)
-        session_lo = sa.func.coalesce(start_q, -1)
-        nth_user_q = (
-            sa.select(E.id).where(mine, E.type_name == USER, E.id >= session_lo)
-            .order_by(E.id.desc()).limit(1).offset(self.window_turns - 1).scalar_subquery()
-        )
-        action_before_q = latest(E.type_name == ACTION, E.id < nth_user_q, E.id >= session_lo)
-        start, cut = session.execute(
-            sa.select(start_q, sa.func.coalesce(action_before_q, nth_user_q))
-        ).one()
-        in_session = [E.id >= start] if start is not None else []
-        if cut is None:  # fewer turns than the window: the session is the window
-            return self._rows(session, sa.and_(mine, *in_session))
-
-        # 2. What the skipped part left behind: the latest SlotSet of each slot, unless a
-        #    rewind, an active loop or a pause there needs the whole session replayed.
-        lo = sa.func.coalesce(latest(E.type_name == RESTART, E.id < cut, *in_session), (start or 0) - 1)
-        skipped = [E.id > lo, E.id < cut]
-
-        def last_of(column, *types, before_cut=True):
-            where = skipped if before_cut else skipped[:1]
-            return (
-                sa.select(column).where(mine, E.type_name.in_(types), *where)
-                .order_by(E.id.desc()).limit(1).scalar_subquery()
-            )
-
-        slots_lo = sa.func.coalesce(latest(E.type_name == RESET_SLOTS, *skipped), lo)
-        slot_ids = [
-            latest(E.type_name == SLOT, E.action_name == slot.name, E.id > slots_lo, E.id < cut)
-            for slot in self.domain.slots
-        ]
-        rewound, loop, pause, *values = session.execute(
-            # A rewind after the cut may still reach back before it: any rewind counts.
-            sa.select(last_of(E.id, *UNSUMMARISABLE, before_cut=False), last_of(E.data, ACTIVE_LOOP),
-                      last_of(E.type_name, PAUSE, RESUME), *slot_ids)
+        Plain SQL, written once: SQLAlchemy would otherwise rebuild and re-key these
+        statements (one subquery per slot) on every turn, which profiled at 7% of the
+        server's CPU.
+        """
+        sql = self._statements()
+        start = connection.execute(sql["start"], {"sender": sender_id}).scalar()
+        lo = -1 if start is None else start
+        found = connection.execute(
+            sql["cut"], {"sender": sender_id, "lo": lo, "skip": self.window_turns - 1}
+        ).first()
+        if found is None:  # fewer turns than the window: the session is the window
+            return connection.execute(sql["from"], {"sender": sender_id, "lo": lo}).scalars().all()
+        cut = found[0]
+        rewound, loop, pause, *slot_ids = connection.execute(
+            sql["skipped"], {"sender": sender_id, "lo": lo, "cut": cut}
         ).one()
         if rewound is not None or pause == PAUSE or (loop is not None and json.loads(loop).get("name")):
-            logger.debug("Loading the whole session: its earlier part holds a rewind, a loop or a pause")
-            return self._rows(session, sa.and_(mine, *in_session))
+            logger.debug("Loading the whole session: it holds a rewind, or a loop or pause before the cut")
+            return connection.execute(sql["from"], {"sender": sender_id, "lo": lo}).scalars().all()
+        head = [i for i in (start, *slot_ids) if i is not None]
+        window = {"sender": sender_id, "cut": cut, "head": head}
+        return connection.execute(sql["window"], window).scalars().all()
 
-        # 3. The session start, those SlotSets, and the window.
-        head = [i for i in (start, *values) if i is not None]
-        return self._rows(session, sa.and_(mine, E.id >= cut), head)
+    def _statements(self) -> dict[str, sa.sql.elements.TextClause]:
+        slots = tuple(slot.name for slot in self.domain.slots)
+        cached = self.__dict__.get("_sql")
+        if cached and cached[0] == slots:
+            return cached[1]
+        t = self.SQLEvent.__tablename__
+        mine = f"FROM {t} WHERE sender_id = :sender"
+        # In the skipped part [lo, cut): after the latest restart (which resets everything)
+        # and, for the slots, after the latest reset of all slots.
+        after_restart = (
+            f"COALESCE((SELECT max(id) {mine} AND type_name = '{RESTART}' AND id >= :lo AND id < :cut), :lo)"
+        )
+        after_reset = (
+            f"COALESCE((SELECT max(id) {mine} AND type_name = '{RESET_SLOTS}' "
+            f"AND id >= b.lo AND id < :cut), b.lo)"
+        )
 
-    def _rows(self, session, where, ids: list[int] | None = None) -> list[str]:
-        E = self.SQLEvent.__table__.c
-        query = sa.select(E.id, E.data).where(where)
-        if ids:
-            query = query.union_all(sa.select(E.id, E.data).where(E.id.in_(ids)))
-        return [data for _, data in session.execute(query.order_by("id")).all()]
+        def latest_of(column: str, types: tuple[str, ...], upto: str = "AND id < :cut") -> str:
+            names = ", ".join(f"'{name}'" for name in types)
+            return (f"(SELECT {column} {mine} AND type_name IN ({names}) AND id >= b.lo {upto} "
+                    "ORDER BY id DESC LIMIT 1)")
+
+        slot_ids = ",\n".join(
+            f"(SELECT max(id) {mine} AND type_name = '{SLOT}' AND action_name = :slot{i} "
+            f"AND id >= r.lo AND id < :cut)"
+            for i in range(len(slots))
+        )
+        statements = {
+            "start": sa.text(f"SELECT max(id) {mine} AND type_name = '{SESSION_STARTED}'"),
+            # The window starts at the action before the N-th latest user message.
+            "cut": sa.text(
+                f"SELECT COALESCE((SELECT max(id) {mine} AND type_name = '{ACTION}' AND id >= :lo "
+                f"AND id < u.id), u.id) FROM (SELECT id {mine} AND type_name = '{USER}' AND id >= :lo "
+                "ORDER BY id DESC LIMIT 1 OFFSET :skip) AS u"
+            ),
+            # A rewind anywhere in the session may reach back past the cut: any counts.
+            "skipped": sa.text(
+                f"SELECT {latest_of('id', UNSUMMARISABLE, upto='')}, {latest_of('data', (ACTIVE_LOOP,))}, "
+                f"{latest_of('type_name', (PAUSE, RESUME))}"
+                + (f",\n{slot_ids}" if slots else "")
+                + f"\nFROM (SELECT {after_restart} AS lo) AS b, (SELECT {after_reset} AS lo FROM "
+                f"(SELECT {after_restart} AS lo) AS b) AS r"
+            ).bindparams(**{f"slot{i}": name for i, name in enumerate(slots)}),
+            "from": sa.text(f"SELECT data {mine} AND id >= :lo ORDER BY id"),
+            "window": sa.text(
+                f"SELECT data FROM (SELECT id, data {mine} AND id >= :cut "
+                f"UNION ALL SELECT id, data FROM {t} WHERE id IN :head) AS w ORDER BY id"
+            ).bindparams(sa.bindparam("head", expanding=True)),
+        }
+        self.__dict__["_sql"] = (slots, statements)
+        return statements
 
     # -- save ---------------------------------------------------------------------------
 
@@ -177,17 +195,16 @@ class CoachTrackerStore(SQLTrackerStore):
     def _write(self, sender_id: str, events: list) -> None:
         if not events:
             return
-        with self.session_scope() as session:
-            for event in events:
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.commit()
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append({
+                "sender_id": sender_id,
+                "type_name": event.type_name,
+                "timestamp": data.get("timestamp"),
+                "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                "action_name": data.get("name"),
+                "data": json.dumps(data),
+            })
+        with self.engine.begin() as connection:
+            connection.execute(self.SQLEvent.__table__.insert(), rows)
