@@ -70,10 +70,11 @@ def main(argv: list[str] | None = None) -> None:
 
     validate_action_results_with_one_validator()
     reuse_minimal_graph_schemas()
-    from bot.patches import action_window, event_types
+    from bot.patches import action_connection, action_window, event_types
 
     action_window.apply()  # the action server gets the last turns, not the session
     event_types.apply()  # an event's class looked up once per type name
+    action_connection.apply()  # one kept-open connection to the action server
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]

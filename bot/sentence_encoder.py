@@ -39,7 +39,9 @@ DIMENSIONS = 384
 # Largest difference of any component between the ONNX and the TF unit vectors
 # (tests/test_sentence_encoder.py checks it on sentences of every length).
 ONNX_TOLERANCE = 1e-4
-QUANTISED = False  # int8 weights: see README, "Speed", for the figures behind this
+# int8 weights (dynamic quantisation): off, see README "Speed" for the figures behind
+# that; COACH_ENCODER_INT8=1 turns it on, to measure it again.
+QUANTISED = os.environ.get("COACH_ENCODER_INT8") == "1"
 EXPORT_VERSION = "1"  # bump when the export below changes: the cache key includes it
 OPSET = 17
 CACHE = Path(__file__).resolve().parent.parent / "models" / "encoder"
