@@ -25,6 +25,7 @@ LISTS = ("crisis", "abuse", "negative")
 # The sets the detector is tuned on (or was fixed with): recall must be 1.0 on each.
 GATED = ("messages", "heldout", "heldout2")
 MAX_FALSE_ALARMS_PER_100 = 2
+FULL = False  # print whole messages in the lists of misses
 
 
 def available() -> list[str]:
@@ -103,7 +104,7 @@ def measure(name: str, verdicts: Callable[[list[str]], Iterable[tuple[str, str] 
         if item.get("lang") and item.get("kind"):
             kind = f"{item['kind']}/{item['lang']}"
         cell = figures.cells[(lst, kind)]
-        short = item["text"][:90]
+        short = item["text"] if FULL else item["text"][:90]
         if lst == "negative":
             cell.add(got is not None, got is not None, f"alarm {short!r} -> {got}")
             continue
@@ -139,7 +140,52 @@ def system_verdicts(servers, prefix: str) -> Callable[[list[str]], list[tuple[st
     return run
 
 
+def tune_meaning(names: tuple[str, ...] = ("messages", "heldout")) -> None:
+    """The meaning layer alone on the tuning sets, over a grid of thresholds.
+
+    Only messages.yml, heldout.yml and the bank itself (each exemplar against the others):
+    never heldout2 or heldout3.
+    """
+    import numpy as np
+
+    from bot.safety import meaning, read_by_patterns
+    from bot.sentence_encoder import encoder
+
+    bank = meaning.bank()
+    danger, safe = meaning._vectors()
+    rows = []  # (is_danger, best danger similarity, best safe similarity, from a set)
+    for name in names:
+        data = load(name)
+        for lst in LISTS:
+            # A negative whose risk words the patterns read and ruled out never reaches this layer.
+            texts = [i["text"] for i in data[lst] if lst != "negative" or not read_by_patterns(i["text"])[1]]
+            for v in encoder().encode(texts):
+                rows.append((lst != "negative", float(np.max(danger @ v)), float(np.max(safe @ v)), True))
+    for i in range(len(bank.danger)):  # each danger exemplar, the others as the bank
+        d = danger @ danger[i]
+        d[i] = -1
+        rows.append((True, float(np.max(d)), float(np.max(safe @ danger[i])), False))
+    for j in range(len(bank.safe)):
+        s = safe @ safe[j]
+        s[j] = -1
+        rows.append((False, float(np.max(danger @ safe[j])), float(np.max(s)), False))
+    positives = sum(r[0] for r in rows)
+    negatives = len(rows) - positives
+    print(f"meaning layer alone: {positives} disclosures, {negatives} not (bank leave-one-out included)")
+    sets_neg = sum(1 for r in rows if r[3] and not r[0])  # those the patterns leave to this layer
+    print(f"  fire  margin  recall  false-alarm-rate  (false alarms on the sets' {sets_neg} negatives)")
+    for fire in (0.5, 0.53, 0.55, 0.57, 0.6, 0.65):
+        for margin in (0.04, 0.06, 0.08, 0.1):
+            hit = [r for r in rows if r[1] >= fire and r[1] - r[2] >= margin]
+            caught = sum(r[0] for r in hit)
+            print(f"  {fire:.2f}  {margin:.2f}    {caught / positives:.3f}   "
+                  f"{(len(hit) - caught) / negatives:.3f}   ({sum(1 for r in hit if r[3] and not r[0])})")
+
+
 def _main(args: list[str]) -> None:
+    if "--tune-meaning" in args:
+        tune_meaning()
+        return
     system = "--system" in args
     names = [a for a in args if not a.startswith("--")] or available()
     servers = None
