@@ -36,14 +36,22 @@ def test_rule_stays_quiet_on_its_example(rule, text):
     assert safety.assess(text) is None, f"{text!r} fired {safety.assess(text)}"
 
 
-def test_every_rule_has_examples_and_the_summary_is_printed(capsys):
-    lines = [f"{len(RULES)} safety rules (data/safety/rules.yml):"]
+def test_rule_by_rule_summary_is_printed(capsys):
+    """One line per rule: its examples, and whether each fired (fires) or stayed silent (quiet)."""
+    lines, failed = [f"{len(RULES)} safety rules (data/safety/rules.yml), rule by rule:"], []
     for rule in RULES:
-        lines.append(f"  {rule.id:26} {rule.level:6} fires: {len(rule.fires):2}  quiet: {len(rule.quiet):2}")
+        fired = sum(bool(rules.apply(rule, Text(normalise(text)))[0]) for text in rule.fires)
+        silent = sum(safety.assess(text) is None for text in rule.quiet)
+        ok = fired == len(rule.fires) and silent == len(rule.quiet)
+        failed += [] if ok else [rule.id]
+        lines.append(f"  {'ok  ' if ok else 'FAIL'} {rule.id:26} {rule.level:6} "
+                     f"patterns: {len(rule.patterns):2}  fires: {fired}/{len(rule.fires)}  "
+                     f"quiet: {silent}/{len(rule.quiet)}")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
     assert all(rule.fires for rule in RULES)
     assert len({rule.id for rule in RULES}) == len(RULES)
+    assert failed == []
 
 
 def test_reasons_are_rule_ids_never_text():
@@ -65,7 +73,8 @@ def test_a_mistyped_pattern_is_refused_when_the_rules_load(source):
 
 def test_an_unknown_key_or_level_is_refused():
     with pytest.raises(ValueError):
-        rules._load_rule({"id": "x", "level": "crisis", "patterns": ["die"], "fires": ["die"], "neagtable": False})
+        rules._load_rule({"id": "x", "level": "crisis", "patterns": ["die"], "fires": ["die"],
+                          "neagtable": False})
     with pytest.raises(ValueError):
         rules._load_rule({"id": "x", "level": "danger", "patterns": ["die"], "fires": ["die"]})
 
