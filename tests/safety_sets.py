@@ -160,26 +160,30 @@ def tune_meaning(names: tuple[str, ...] = ("messages", "heldout")) -> None:
             # A negative whose risk words the patterns read and ruled out never reaches this layer.
             texts = [i["text"] for i in data[lst] if lst != "negative" or not read_by_patterns(i["text"])[1]]
             for v in encoder().encode(texts):
-                rows.append((lst != "negative", float(np.max(danger @ v)), float(np.max(safe @ v)), True))
+                rows.append((lst != "negative", float(np.max(danger @ v)), float(np.max(safe @ v)), "sets"))
     for i in range(len(bank.danger)):  # each danger exemplar, the others as the bank
         d = danger @ danger[i]
         d[i] = -1
-        rows.append((True, float(np.max(d)), float(np.max(safe @ danger[i])), False))
+        rows.append((True, float(np.max(d)), float(np.max(safe @ danger[i])), "bank"))
     for j in range(len(bank.safe)):
         s = safe @ safe[j]
         s[j] = -1
-        rows.append((False, float(np.max(danger @ safe[j])), float(np.max(s)), False))
+        source = "nlu" if bank.safe[j].id.startswith("nlu_") else "bank"
+        rows.append((False, float(np.max(danger @ safe[j])), float(np.max(s)), source))
     positives = sum(r[0] for r in rows)
-    negatives = len(rows) - positives
-    print(f"meaning layer alone: {positives} disclosures, {negatives} not (bank leave-one-out included)")
-    sets_neg = sum(1 for r in rows if r[3] and not r[0])  # those the patterns leave to this layer
-    print(f"  fire  margin  recall  false-alarm-rate  (false alarms on the sets' {sets_neg} negatives)")
+    groups = {"sets": "the sets' negatives the patterns leave to it", "bank": "curated not-danger exemplars",
+              "nlu": "NLU examples of other intents"}
+    counts = {g: sum(1 for r in rows if not r[0] and r[3] == g) for g in groups}
+    print(f"meaning layer alone: recall on {positives} disclosures (sets and bank leave-one-out); "
+          "false alarms on: " + ", ".join(f"{counts[g]} {label}" for g, label in groups.items()))
+    print("  fire  margin  recall   sets  bank  nlu")
     for fire in (0.5, 0.53, 0.55, 0.57, 0.6, 0.65):
-        for margin in (0.04, 0.06, 0.08, 0.1):
+        for margin in (0.02, 0.04, 0.06, 0.08):
             hit = [r for r in rows if r[1] >= fire and r[1] - r[2] >= margin]
             caught = sum(r[0] for r in hit)
-            print(f"  {fire:.2f}  {margin:.2f}    {caught / positives:.3f}   "
-                  f"{(len(hit) - caught) / negatives:.3f}   ({sum(1 for r in hit if r[3] and not r[0])})")
+            alarms = {g: sum(1 for r in hit if not r[0] and r[3] == g) for g in groups}
+            print(f"  {fire:.2f}  {margin:.2f}    {caught / positives:.3f}  {alarms['sets']:5} "
+                  f"{alarms['bank']:5} {alarms['nlu']:4}")
 
 
 def _main(args: list[str]) -> None:

@@ -7,17 +7,30 @@ components/minilm_featurizer.py) with a curated bank of danger and not-danger ex
 and closer, by a margin, than the nearest not-danger one; the verdict names that exemplar.
 Thresholds live in the same file. The bank was tuned on itself, messages.yml and
 heldout.yml only. MiniLM is English-only: other languages rely on the patterns.
+
+The coach's own NLU examples of every other intent ("goodbye", "thanks for listening",
+"should I give her my passwords") join the not-danger side, so an everyday message always
+has an everyday neighbour. Encoding them takes seconds, so the bank's vectors are kept in
+``var/cache/`` under a hash of every text in it, and worked out again when one changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import yaml
 
 from bot.safety import DATA_DIR
+
+NLU_DIR = DATA_DIR.parent / "nlu"
+CACHE_DIR = DATA_DIR.parent.parent / "var" / "cache"
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,10 @@ def bank() -> Bank:
         for e in raw["danger"]
     )
     safe = tuple(Exemplar(e["id"], e["text"], None) for e in raw["safe"])
+    excluded = set((raw.get("not_danger_from_nlu") or {}).get("except_intents") or [])
+    if raw.get("not_danger_from_nlu"):
+        safe += tuple(Exemplar(f"nlu_{intent}_{i}", text, None) for i, (intent, text) in
+                      enumerate(_nlu_examples(NLU_DIR)) if intent not in excluded)
     ids = [e.id for e in danger + safe]
     if len(ids) != len(set(ids)):
         raise ValueError("exemplar ids must be unique")
@@ -55,13 +72,38 @@ def bank() -> Bank:
     return Bank(danger, safe, float(thresholds["fire"]), float(thresholds["margin"]))
 
 
+def _nlu_examples(folder: Path) -> list[tuple[str, str]]:
+    """(intent, text) of every NLU example, entity annotations taken out."""
+    out = []
+    for path in sorted(folder.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if "intent" in block and isinstance(block.get("examples"), str):
+                for line in block["examples"].splitlines():
+                    text = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
+                    if text:
+                        out.append((block["intent"], text))
+    return out
+
+
 @cache
 def _vectors() -> tuple[np.ndarray, np.ndarray]:
+    b = bank()
+    danger, safe = [e.text for e in b.danger], [e.text for e in b.safe]
+    key = hashlib.sha256("\x00".join(["minilm-v1", *danger, "\x01", *safe]).encode()).hexdigest()[:20]
+    path = CACHE_DIR / f"safety-bank-{key}.npz"
+    try:
+        with np.load(path) as stored:
+            return stored["danger"], stored["safe"]
+    except (OSError, KeyError, ValueError):
+        pass
     from bot.sentence_encoder import encoder
 
-    b = bank()
-    encode = encoder().encode
-    return encode([e.text for e in b.danger]), encode([e.text for e in b.safe])
+    vectors = encoder().encode(danger), encoder().encode(safe)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
+    np.savez(partial, danger=vectors[0], safe=vectors[1])
+    os.replace(partial, path)  # atomic: another process never reads half a file
+    return vectors
 
 
 def warm_up() -> None:
