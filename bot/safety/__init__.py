@@ -33,7 +33,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "safety"
 from bot.safety import rules  # noqa: E402 - the modules below read DATA_DIR
 from bot.safety.text import Text, normalise  # noqa: E402
 
-__all__ = ["Verdict", "assess", "patterns_only", "warm_up"]
+__all__ = ["Verdict", "assess", "patterns_only", "read_by_patterns", "warm_up"]
 logger = logging.getLogger(__name__)
 
 _RANK = {("crisis", "self"): 0, ("crisis", "child"): 1, ("crisis", "other"): 2,

@@ -208,6 +208,7 @@ def _judge(rule: Rule, m: re.Match, t: Text) -> Hit | None:
     level = rule.level
     if rule.level_if_other and subject != "self":
         level, subject = rule.level_if_other, reading.victim(prefix)
-    sentence_start = start - len(t.text[:start].split(".")[-1].split("?")[-1].split("!")[-1])
-    certain = rule.certain and not reading.hedged(t.text[max(0, sentence_start - 1, start - 200):start])
+    # A hedge anywhere earlier in the sentence counts: "maybe I'm overreacting but he gets scary".
+    sentence_start = max(t.text.rfind(c, 0, start) for c in ".?!\n") + 1
+    certain = rule.certain and not reading.hedged(t.text[max(sentence_start, start - 200):start])
     return Hit(rule, level, subject, certain)
