@@ -41,6 +41,7 @@ def person(tracker: Tracker) -> Person:
         region=slot("region"),
         crisis_active=bool(slot("crisis_active")),
         abuse_disclosed=bool(slot("abuse_disclosed")),
+        last_danger=slot("last_danger") if isinstance(slot("last_danger"), dict) else None,
     )
 
 

@@ -1,11 +1,16 @@
-"""Actions for danger: the safety response, 'I'm safe now', the region, and not understanding."""
+"""Actions for danger: the safety response, false alarms, someone else, the region, not understanding.
+
+The verdict comes from NLU (``components/safety_guard.py``) in the parse data of the latest
+message; the action server never runs the check itself. A button payload skips NLU, so it has
+no verdict: a missing one means none.
+"""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
 from actions.adapter import CoachAction, entity, intent
-from bot import input_check, safety, safety_response
+from bot import input_check
 from bot.coach import Coach, Person
 from bot.lexicon import REGIONS
 from bot.replies import Turn, button
@@ -15,18 +20,20 @@ from bot.topics import label, topic_for_intent
 LEVEL_OF_INTENT = {"crisis_self_harm": "crisis", "report_abuse": "abuse"}
 
 
+def verdict(tracker: Tracker) -> dict | None:
+    found = tracker.latest_message.get("safety")
+    return found if isinstance(found, dict) and found.get("level") in ("crisis", "abuse") else None
+
+
 class ActionSafety(CoachAction):
-    """``crisis_self_harm`` / ``report_abuse``, from DIET or from the deterministic check."""
+    """``crisis_self_harm`` / ``report_abuse``: NLU's verdict, or the intent of a tapped button."""
 
     action_name = "action_safety"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        assessment = safety.assess(tracker.latest_message.get("text") or "")
-        if assessment is not None:
-            level, subject = assessment.level, assessment.subject
-        else:
-            level, subject = LEVEL_OF_INTENT.get(intent(tracker), "crisis"), "self"
-        turn = safety_response.danger(level, subject, person.region)
+        level = LEVEL_OF_INTENT.get(intent(tracker), "crisis")
+        found = verdict(tracker) or {"level": level, "subject": "self", "certain": True, "reason": "button"}
+        turn = coach.flag_danger(person, found, tracker.get_latest_input_channel())
         if tracker.get_slot("intro_due"):
             # The session opened with this message: the introduction follows the resources.
             turn.say("about_the_coach").set(intro_due=False)
@@ -37,10 +44,31 @@ class ActionReportSafe(CoachAction):
     action_name = "action_report_safe"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        turn = Turn().say("glad_safe").set(crisis_active=False)
+        if person.pending == "lift_hold":  # "yes, I'm safe" after the check on "just kidding"
+            return coach.lift_hold(person)
+        subject = (person.last_danger or {}).get("subject", "self")
+        turn = Turn().say("glad_safe" if subject == "self" else "glad_safe_other").set(crisis_active=False)
         if person.abuse_disclosed:
-            turn.extend(safety_response.abuse_redirect(person.region))
+            turn.extend(coach.held_back(person.but(crisis_active=False)) or Turn())
         return turn
+
+
+class ActionFalseAlarm(CoachAction):
+    """``false_alarm``: "lol no, I meant I'm angry", "he's never hurt me", "it was a joke"."""
+
+    action_name = "action_false_alarm"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        return coach.false_alarm(person)
+
+
+class ActionWhatToDo(CoachAction):
+    """``ask_what_to_do``: after someone else's crisis, the steps and the lines, not the menu."""
+
+    action_name = "action_what_to_do"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        return coach.what_to_do(person)
 
 
 class ActionSetRegion(CoachAction):
@@ -59,7 +87,9 @@ class ActionSetRegion(CoachAction):
         turn = Turn().say("region_set", region=REGION_NAMES[region]).set(region=region)
         if person.crisis_active or person.abuse_disclosed:
             level = "crisis" if person.crisis_active else "abuse"
-            turn.extend(safety_response.danger(level, "self", region))
+            flag = person.last_danger or {"level": level, "subject": "self"}
+            turn.extend(coach.flag_danger(person.but(region=region), {**flag, "certain": True}).set(
+                last_danger=person.last_danger))
         return turn
 
 

@@ -20,7 +20,9 @@ from bot.settings import retention_days
 logger = logging.getLogger(__name__)
 
 # What a person told us outlives a session; a pending question or a crisis flag does not.
-CARRIED_OVER = ("role", "breach_type", "last_topic", "plan_started", "region", "abuse_disclosed")
+CARRIED_OVER = (
+    "role", "breach_type", "last_topic", "plan_started", "region", "abuse_disclosed", "last_danger",
+)
 
 
 class ActionSessionStart(Action):

@@ -15,7 +15,7 @@ from bot.cards import Card, CardStore
 from bot.lexicon import BREACH_TYPES, PLAN_STEPS
 from bot.progress import ProgressStore, checklist_text, current_step, payload
 from bot.replies import Turn, button
-from bot.topics import label
+from bot.topics import label, topic_for_intent
 
 ROLE_BUTTONS = [
     button("I broke the trust", "i_broke_trust"),
@@ -35,6 +35,9 @@ class Person:
     region: str | None = None
     crisis_active: bool = False
     abuse_disclosed: bool = False
+    # The safety verdict that last put coaching on hold: {level, subject, certain, reason,
+    # loose, otherwise, held_before} (see Coach.flag_danger); None when nothing is held.
+    last_danger: dict | None = None
 
     def but(self, **changes) -> Person:
         return replace(self, **changes)
@@ -60,10 +63,86 @@ class Coach:
         ``topic`` None means relationship repair as such (the plan, breach cards).
         """
         if person.crisis_active:
+            subject = (person.last_danger or {}).get("subject", "self")
+            if subject in ("other", "child"):  # someone else's crisis: what to do for them, again
+                return safety_response.someone_else("crisis", subject, person.region)
             return safety_response.crisis_hold(person.region)
         if person.abuse_disclosed and topic not in safety_response.SAFE_AFTER_ABUSE:
             return safety_response.abuse_redirect(person.region)
         return None
+
+    # -- safety: flags, false alarms, someone else --------------------------------
+
+    @staticmethod
+    def flag_danger(person: Person, verdict: dict, channel: str | None = None) -> Turn:
+        """The safety response to a verdict (NLU's ``safety`` parse data), remembered for undo."""
+        level, subject = verdict.get("level", "crisis"), verdict.get("subject", "self")
+        if verdict.get("reason") == "leaving_now":
+            turn = safety_response.leaving(person.region, channel)
+        else:
+            turn = safety_response.danger(level, subject, person.region, verdict.get("certain", True),
+                                          verdict.get("lang"))
+        held_before = person.crisis_active if level == "crisis" else person.abuse_disclosed
+        kept = ("level", "subject", "certain", "reason", "loose", "otherwise", "lang")
+        flag = {k: verdict.get(k) for k in kept}
+        return turn.set(last_danger={**flag, "held_before": bool(held_before)})
+
+    def false_alarm(self, person: Person) -> Turn:
+        """'lol no, I meant I'm angry': glad, the hold lifted, and an answer to what was meant.
+
+        A disclosure that was not loose wording gets one gentle check first. The resources
+        already sent stay where they are: nothing here takes them back.
+        """
+        flag = person.last_danger
+        if not flag or not (person.crisis_active or person.abuse_disclosed):
+            return Turn().say("false_alarm_nothing_held")
+        if flag.get("loose") or not flag.get("certain", True) or person.pending == "lift_hold":
+            return self.lift_hold(person)
+        return Turn().say(
+            "false_alarm_check",
+            buttons=[button("Yes, I'm safe", "report_safe"), button("No, I'm not", "deny")],
+        ).set(pending="lift_hold")
+
+    def lift_hold(self, person: Person) -> Turn:
+        flag = person.last_danger or {}
+        before = bool(flag.get("held_before"))
+        crisis = before if flag.get("level") == "crisis" else False
+        abuse = before if flag.get("level") == "abuse" else person.abuse_disclosed
+        lifted = person.but(crisis_active=crisis, abuse_disclosed=abuse, pending=None, last_danger=None)
+        turn = Turn().say("false_alarm_lifted").set(
+            crisis_active=crisis, abuse_disclosed=abuse, pending=None, last_danger=None
+        )
+        answer = self.answer_intent(lifted, flag.get("otherwise"))
+        return turn.extend(answer) if answer is not None else turn.say("false_alarm_go_on")
+
+    def keep_hold(self, person: Person) -> Turn:
+        """'No, I'm not safe' after the check: the hold stays and the lines come again."""
+        flag = person.last_danger or {}
+        turn = Turn().say("false_alarm_kept").set(pending=None)
+        turn.extend(safety_response.danger(flag.get("level", "crisis"), flag.get("subject", "self"),
+                                           person.region, True, flag.get("lang")))
+        return turn.set(last_danger=flag)
+
+    def answer_intent(self, person: Person, intent: str | None) -> Turn | None:
+        """What the coach would have said to ``intent``, where it is a coaching question."""
+        topic = topic_for_intent(intent)
+        if topic is not None:
+            return self.topic(person, topic)
+        if intent in ("express_hurt", "express_guilt"):
+            return self.feeling(person, "betrayed" if intent == "express_hurt" else "offender")
+        if intent in ("start_plan", "ask_next_step"):
+            return self.next_step(person)
+        if intent == "ask_progress":
+            return self.show_progress(person)
+        return None
+
+    def what_to_do(self, person: Person) -> Turn:
+        """'What should I do?': for someone else in danger, the steps and the lines."""
+        flag = person.last_danger or {}
+        if flag.get("subject") in ("other", "child") and (person.crisis_active or person.abuse_disclosed):
+            level, subject = flag.get("level", "crisis"), flag["subject"]
+            return safety_response.danger(level, subject, person.region).set(last_danger=flag)
+        return self.held_back(person) or Turn().say("topic_menu")
 
     # -- cards -----------------------------------------------------------------
 
@@ -232,6 +311,8 @@ class Coach:
         cleared = person.but(pending=None)
         if not action:
             return Turn().say("yes_no_without_question")
+        if action == "lift_hold":  # the one gentle check after "just kidding" (see false_alarm)
+            return self.lift_hold(person) if yes else self.keep_hold(person)
         if not yes:
             response = "plan_later" if action == "start_plan" else "nothing_changed"
             return Turn().say(response).set(pending=None)

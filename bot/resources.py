@@ -6,7 +6,7 @@ file, not code, is where a number is changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,10 +43,13 @@ class Resource:
     text: str | None
     chat_url: str | None
     source: str
+    # How to reach the line in another language, where its official page says it serves it:
+    # {"es": "en español: ..."}; its source is recorded next to it in resources.yml.
+    languages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def payload(self) -> dict:
         return {"name": self.name, "call": self.call, "text": self.text, "chat_url": self.chat_url,
-                "source": self.source}
+                "source": self.source, "languages": dict(self.languages)}
 
     def how_to_reach(self) -> str:
         ways = []
@@ -69,6 +72,7 @@ def directory(path: Path = RESOURCES_FILE) -> tuple[Resource, ...]:
         Resource(
             region=e["region"], kind=e["kind"], name=e["name"], call=_str(e.get("call")),
             text=_str(e.get("text")), chat_url=_str(e.get("chat_url")), source=e["source"],
+            languages={str(k): str(v) for k, v in (e.get("languages") or {}).items()},
         )
         for e in entries
         if e.get("verified", True)

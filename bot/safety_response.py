@@ -3,10 +3,14 @@
 The rules it follows (from the conversation design and the safety issue):
 - the first two sentences give the emergency number and the matching hotline;
 - after a crisis disclosure, no trust-repair advice in that session until the
-  person says they are safe;
+  person says they are safe (or that it was a figure of speech);
 - after an abuse disclosure, never again anything about rebuilding trust with
   that partner, transparency toward them or couples therapy: only safety
-  planning, individual support and general topics.
+  planning, individual support and general topics;
+- hedged danger ("I don't know if it's safe to go home") gets the same resources,
+  marked ``certain: false``, and a gentle "Are you safe right now?";
+- someone else's crisis gets what to do for them, not only the lines;
+- "he's coming home, I need to go" gets the numbers and a way out of the chat.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from bot.replies import Turn, button
 
 # Topics that say nothing about repairing the relationship with the partner.
 SAFE_AFTER_ABUSE = frozenset({"moving_on"})
+SAFETY_BUTTONS = [button("Making a safety plan", "ask_safety_plan"), button("Moving on", "ask_moving_on")]
 
 
-def _opening(level: str, subject: str, emergency: resources.Resource, line: resources.Resource | None) -> str:
+def _opening(level: str, subject: str, emergency: resources.Resource, line: resources.Resource | None,
+             lang: str | None = None) -> str:
     number = emergency.call
     if level == "crisis" and subject == "self":
         first = f"If you might act on these thoughts or you're in danger right now, please call {number}."
@@ -30,11 +36,14 @@ def _opening(level: str, subject: str, emergency: resources.Resource, line: reso
         first = f"If you're in danger right now, call {number}."
     if line is None:
         return first
-    return f"{first} You can reach {line.name} any time: {line.how_to_reach()}."
+    how = line.how_to_reach()
+    in_language = line.languages.get(lang or "")
+    if in_language:
+        how += f" ({in_language})"
+    return f"{first} You can reach {line.name} any time: {how}."
 
 
-def danger(level: str, subject: str, region: str | None) -> Turn:
-    """Resources first, then the coach stays; sets the slots that hold coaching back."""
+def _resources(level: str, subject: str, region: str | None, lang: str | None = None, **extra) -> Turn:
     region = resources.region_or_default(region)
     found = resources.for_danger(region, level, subject)
     emergency, line = found[0], (found[1] if len(found) > 1 else None)
@@ -43,17 +52,44 @@ def danger(level: str, subject: str, region: str | None) -> Turn:
         "level": level,
         "subject": subject,
         "region": region,
+        "certain": extra.pop("certain", True),
         "resources": [r.payload() for r in found],
+        **extra,
     }
-    turn = Turn().send(_opening(level, subject, emergency, line), custom=payload)
+    return Turn().send(_opening(level, subject, emergency, line, lang), custom=payload)
+
+
+def danger(level: str, subject: str, region: str | None, certain: bool = True,
+           lang: str | None = None) -> Turn:
+    """Resources first, then the coach stays; sets the slots that hold coaching back."""
+    turn = _resources(level, subject, region, lang, certain=certain)
+    if not certain:
+        turn.say("safety_are_you_safe", buttons=[button("Yes, I'm safe", "report_safe")])
     if level == "crisis":
-        turn.say("safety_stay_crisis")
+        if subject in ("other", "child"):
+            turn.extend(someone_else(level, subject, region))
+        else:
+            turn.say("safety_stay_crisis")
         return turn.set(crisis_active=True, pending=None)
-    turn.say(
-        "safety_stay_abuse",
-        buttons=[button("Making a safety plan", "ask_safety_plan"), button("Moving on", "ask_moving_on")],
-    )
+    if subject in ("other", "child"):
+        turn.extend(someone_else(level, subject, region))
+    turn.say("safety_stay_abuse", buttons=SAFETY_BUTTONS)
     return turn.set(abuse_disclosed=True, pending=None)
+
+
+def someone_else(level: str, subject: str, region: str | None) -> Turn:
+    """Concrete steps for a partner's, friend's or child's danger, with the line to call."""
+    found = resources.for_danger(resources.region_or_default(region), level, subject)
+    emergency, line = found[0], found[-1]
+    name = f"help_someone_else_{level}" + ("_child" if subject == "child" else "")
+    return Turn().say(name, emergency=emergency.call, line=f"{line.name} ({line.how_to_reach()})")
+
+
+def leaving(region: str | None, channel: str | None) -> Turn:
+    """'He's coming home, I need to go': the numbers, then the quickest way out of this chat."""
+    turn = _resources("abuse", "self", region, certain=False, exit=True)
+    way_out = {"socketio": "exit_web", "telegram": "exit_telegram"}.get(channel or "", "exit_other")
+    return turn.say(way_out).set(abuse_disclosed=True, pending=None)
 
 
 def crisis_hold(region: str | None) -> Turn:
@@ -64,8 +100,4 @@ def crisis_hold(region: str | None) -> Turn:
 def abuse_redirect(region: str | None) -> Turn:
     found = resources.for_danger(region, "abuse", "self")
     line = found[1] if len(found) > 1 else found[0]
-    return Turn().say(
-        "abuse_redirect",
-        line=f"{line.name} ({line.how_to_reach()})",
-        buttons=[button("Making a safety plan", "ask_safety_plan"), button("Moving on", "ask_moving_on")],
-    )
+    return Turn().say("abuse_redirect", line=f"{line.name} ({line.how_to_reach()})", buttons=SAFETY_BUTTONS)

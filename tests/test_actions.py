@@ -17,7 +17,7 @@ from bot.progress import ProgressStore
 
 SLOTS = {name: None for name in
          ("role", "breach_type", "last_topic", "pending", "plan_started", "forget_me", "region",
-          "abuse_disclosed", "crisis_active", "intro_due", "session_started_metadata")}
+          "abuse_disclosed", "crisis_active", "intro_due", "session_started_metadata", "last_danger")}
 
 
 @pytest.fixture

@@ -85,8 +85,15 @@ def sentences(text: str) -> list[str]:
     return [s for s in text.replace("?", ".").split(". ") if s]
 
 
-@pytest.mark.parametrize(("level", "subject"), [("crisis", "self"), ("crisis", "other"),
-                                                ("abuse", "self"), ("abuse", "child")])
+AFTER_THE_RESOURCES = {
+    ("crisis", "self"): ["safety_stay_crisis"],
+    ("crisis", "other"): ["help_someone_else_crisis"],
+    ("abuse", "self"): ["safety_stay_abuse"],
+    ("abuse", "child"): ["help_someone_else_abuse_child", "safety_stay_abuse"],
+}
+
+
+@pytest.mark.parametrize(("level", "subject"), list(AFTER_THE_RESOURCES))
 def test_resources_come_first_emergency_then_hotline(level, subject):
     turn = safety_response.danger(level, subject, None)
     first = turn.messages[0]
@@ -97,7 +104,7 @@ def test_resources_come_first_emergency_then_hotline(level, subject):
     opening = sentences(first.text)
     assert emergency["call"] in opening[0]
     assert line["name"] in opening[1]
-    assert turn.messages[1].response == f"safety_stay_{level}"
+    assert turn.responses[1:] == AFTER_THE_RESOURCES[(level, subject)]
     flag = "crisis_active" if level == "crisis" else "abuse_disclosed"
     assert turn.slots[flag] is True and turn.slots["pending"] is None
 
@@ -107,3 +114,41 @@ def test_region_changes_the_numbers():
     assert payload["region"] == "UK"
     assert payload["resources"][0]["call"] == "999"
     assert payload["resources"][1]["call"] == "116 123"
+
+
+def test_hedged_danger_gets_the_same_resources_marked_uncertain_and_a_gentle_question():
+    turn = safety_response.danger("abuse", "self", None, certain=False)
+    payload = turn.messages[0].custom
+    assert payload["certain"] is False and payload["resources"]
+    assert turn.responses[1] == "safety_are_you_safe"
+    assert safety_response.danger("abuse", "self", None).messages[0].custom["certain"] is True
+
+
+def test_someone_elses_crisis_gets_concrete_steps_with_the_line():
+    turn = safety_response.danger("crisis", "other", None)
+    steps = turn.messages[1].text
+    assert "stay with them" in steps and "988" in steps and "911" in steps and "out of reach" in steps
+
+
+def test_a_spanish_message_gets_the_988_spanish_service():
+    opening = safety_response.danger("crisis", "self", "US", lang="es").messages[0].text
+    assert "en español" in opening and "AYUDA" in opening
+    assert "español" not in safety_response.danger("crisis", "self", "US").messages[0].text
+
+
+def test_lines_in_other_languages_record_their_source():
+    raw = yaml.safe_load(RESOURCES_FILE.read_text(encoding="utf-8"))
+    for entry in raw:
+        if entry.get("languages"):
+            assert entry["language_source"].startswith("https://"), entry["name"]
+    assert any(r.languages.get("fr") for r in resources.directory() if r.region == "CA")
+
+
+@pytest.mark.parametrize(("channel", "way_out"), [
+    ("socketio", "exit_web"), ("telegram", "exit_telegram"), ("rest", "exit_other"), (None, "exit_other"),
+])
+def test_leaving_in_a_hurry_gets_the_numbers_then_a_way_out(channel, way_out):
+    turn = safety_response.leaving("US", channel)
+    payload = turn.messages[0].custom
+    assert payload["exit"] is True and "911" in turn.messages[0].text
+    assert turn.responses[1:] == [way_out]

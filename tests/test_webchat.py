@@ -343,6 +343,28 @@ def test_page_renders_every_payload_kind_from_the_tabs_storage(visit, static_pag
         no_raw_json(page)
         assert storage_lengths(page)[1] == 0
         tab.shot("rendered-from-storage")
+        assert "highlight" not in (page.locator("#quick-exit").get_attribute("class") or "")
+
+
+def test_leaving_in_a_hurry_points_at_the_quick_exit(visit, static_page):
+    """'He's coming home, I need to go': the safety panel comes with the Quick exit picked out."""
+    tab, page = visit, visit.page
+    messages = [
+        {"from": "user", "text": "he's home, i need to go"},
+        {"from": "bot", "kind": "custom", "buttons": [], "custom": {
+            "type": "safety", "level": "abuse", "subject": "self", "region": "US", "certain": False,
+            "exit": True, "resources": [
+                {"name": "Emergency services", "call": "911", "text": None, "chat_url": None,
+                 "source": "x"}]}},
+    ]
+    with tab.step("exit-highlight"):
+        page.goto(f"{static_page}/health")
+        page.evaluate("([key, value]) => sessionStorage.setItem(key, value)",
+                      [STORE_KEY, json.dumps({"sessionId": "e" * 32, "messages": messages})])
+        page.goto(f"{static_page}/")
+        button = page.locator("#quick-exit")
+        assert "highlight" in button.get_attribute("class")
+        tab.shot("quick-exit-highlighted")
     assert tab.errors == []
     assert tab.outside() == []
 

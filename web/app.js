@@ -312,7 +312,15 @@
       list.appendChild(item);
     });
     section.appendChild(list);
+    // "He's coming home, I need to go": the way out is the Quick exit button, so point at it.
+    if (safety.exit === true) highlightQuickExit();
     return section;
+  }
+
+  function highlightQuickExit() {
+    var button = $("quick-exit");
+    button.classList.add("highlight");
+    button.focus({ preventScroll: true });
   }
 
   function scrollDown() {
