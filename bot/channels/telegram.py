@@ -50,6 +50,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import log_redaction
+from bot.channels import edge
 from bot.channels import telegram_render as render
 from bot.channels.opening import metadata_for
 
@@ -286,6 +288,7 @@ class CoachTelegramInput(InputChannel):
             except Exception as error:  # never make Telegram re-send an update that broke us
                 logger.error("Telegram: update %s failed: %s", update.get("update_id"), type(error).__name__)
                 logger.debug("Telegram update failure", exc_info=True)
+                await self.apologise(update)
             return response.json({"ok": True})
 
         if not self.config.enabled:
@@ -419,6 +422,13 @@ class CoachTelegramInput(InputChannel):
             return
         text = self.clean(message["text"], message.get("entities") or [])
         output = TelegramOutput(self, chat["id"], person["id"], group, reply_to, thread_id)
+        problem = edge.unusable(text)
+        if problem:  # answered here, as on every channel: nothing reaches the assistant or is stored
+            with log_redaction.redacting(text):
+                for reply in await edge.short_reply(problem, text):
+                    await output.send_response(sender_id(person["id"]), reply)
+            await output.flush()
+            return
         await self.converse(on_new_message, text, person["id"], chat["type"], output)
 
     async def on_callback(self, query: dict, on_new_message: Callable) -> None:
@@ -491,16 +501,31 @@ class CoachTelegramInput(InputChannel):
 
     async def converse(self, on_new_message: Callable, text: str, user_id: int, chat_type: str,
                        output: TelegramOutput) -> None:
+        with log_redaction.redacting(text):
+            try:
+                await on_new_message(UserMessage(
+                    text, output, sender_id(user_id), input_channel=self.name(),
+                    metadata=metadata_for(text, {"telegram": {"chat_type": chat_type}}),
+                ))
+            except Exception as error:
+                logger.error("Telegram: the assistant failed on a message: %s", type(error).__name__)
+                logger.debug("Telegram assistant failure", exc_info=True)
+                output.pending.append({"text": render.SORRY})
+            await output.flush()
+
+    async def apologise(self, update: dict) -> None:
+        """The short "sorry" for an update that broke us, wherever a chat id can be read."""
+        query = update.get("callback_query")
+        found = update.get("message") or update.get("edited_message") or (
+            query.get("message") if isinstance(query, dict) else None)
+        chat = found.get("chat") if isinstance(found, dict) else None
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if not isinstance(chat_id, int) or isinstance(chat_id, bool):
+            return
         try:
-            await on_new_message(UserMessage(
-                text, output, sender_id(user_id), input_channel=self.name(),
-                metadata=metadata_for(text, {"telegram": {"chat_type": chat_type}}),
-            ))
-        except Exception as error:
-            logger.error("Telegram: the assistant failed on a message: %s", type(error).__name__)
-            logger.debug("Telegram assistant failure", exc_info=True)
-            output.pending.append({"text": render.SORRY})
-        await output.flush()
+            await self.notify(chat_id, render.SORRY, None, None)
+        except Exception as error:  # noqa: BLE001 - nothing more can be done for this update
+            logger.warning("Telegram: could not say sorry: %s", type(error).__name__)
 
     # -- sending -----------------------------------------------------------------------
 
