@@ -23,6 +23,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import socketio
@@ -550,7 +551,255 @@ async def test_no_marker_reaches_any_log_on_any_path(stack, stub):
     assert not leaks, leaks
 
 
-# ---- 9. the launcher keeps the service up ----------------------------------------------------
+# ---- 9. fuzz: thousands of malformed requests, bounded in count and time ---------------------
+
+
+FUZZ_SEED = 11
+FUZZ_COUNTS = {"rest": 2700, "telegram": 1700, "socketio": 800}
+NLU_QUOTA = {"rest": 140, "telegram": 80, "socketio": 40}  # the rest must stop at the edge
+FUZZ_DEADLINE_S = 420
+WORDS = ("my husband wife partner cheated lied trust hurt angry sorry apologise boundaries money "
+         "affair secret phone therapy kids sleep forgive talk feel why how what when help me we").split()
+ALPHABET = "abcdefghijklmnopqrstuvwxyzé ß漢字😢🙂 \t\n\"\\/{}[]<>&%$#@!0123456789\u0000\u200b\ufeff"
+
+
+def random_text(rng, low: int = 0, high: int = 80) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(low, high)))
+
+
+def random_token(rng) -> str:
+    """Printable ASCII, as a header value must be."""
+    return "".join(chr(rng.randint(33, 126)) for _ in range(rng.randint(1, 40)))
+
+
+def words(rng) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 30)))
+
+
+def random_json(rng, depth: int = 0):
+    kind = rng.randrange(7 if depth < 3 else 4)
+    return [lambda: None, lambda: rng.random() > 0.5, lambda: rng.randint(-2**70, 2**70),
+            lambda: random_text(rng), lambda: [random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))],
+            lambda: {random_text(rng, 1, 8): random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))},
+            lambda: rng.random() * 1e300][kind]()
+
+
+def bad_text(rng, blank: bool = True) -> str:
+    """Text the edge answers itself: wordless, unreadable, or (rarely: it costs a safety scan) too long."""
+    return rng.choice([
+        lambda: "".join(rng.choice("😢🙂👍 12345!?.") for _ in range(rng.randint(1, 40))),
+        lambda: "   \n\t " if blank else "...",  # Telegram sends no blank text; its channel greets one
+        lambda: words(rng) + " \ud800 " + words(rng),
+        lambda: "\udfff" * rng.randint(1, 10),
+        lambda: "word " * rng.randint(1001, 1200) if rng.random() < 0.05 else "🙂",
+    ])()
+
+
+def rest_case(rng, index: int, nlu: bool) -> tuple[str, str, bytes, dict]:
+    """(method, path, body, headers) of one REST request."""
+    path = "/webhooks/rest/webhook"
+    headers = {"Content-Type": "application/json", "Host": f"localhost:{RASA_PORT}"}
+    if nlu:
+        body = {"sender": f"fuzz-{index % 25}", "message": words(rng)}
+        if rng.random() < 0.3:
+            body.update(input_channel=random_text(rng), metadata=random_json(rng))
+        query = "?stream=true" if rng.random() < 0.2 else ""
+        return "POST", path + query, json.dumps(body).encode(), headers
+    sender = rng.choice([f"fuzz-{index % 25}", random_text(rng, 1, 40), "tg:900001"])
+    choice = rng.randrange(14)
+    if choice == 0:
+        return "POST", path, bytes(rng.randrange(256) for _ in range(rng.randint(0, 3000))), headers
+    if choice == 1:
+        value = random_json(rng)
+        return "POST", path, json.dumps(value if not isinstance(value, dict) else [value]).encode(), headers
+    if choice == 2:
+        body = {"sender": random_json(rng), "message": random_json(rng)}
+        if isinstance(body["sender"], str) and isinstance(body["message"], str):
+            body["sender"] = None
+        return "POST", path, json.dumps(body).encode(), headers
+    if choice == 3:
+        bad_sender = rng.choice(["", " ", "s" * rng.randint(251, 100_000), "a\ud800", "a\x00b", "a\nb"])
+        return "POST", path, json.dumps({"sender": bad_sender, "message": words(rng)}).encode(), headers
+    if choice in (4, 5, 6):
+        return "POST", path, json.dumps({"sender": sender, "message": bad_text(rng)}).encode(), headers
+    if choice == 7:
+        kind = rng.choice(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""])
+        return "POST", path, json.dumps({"sender": sender, "message": words(rng)}).encode(), {
+            **headers, "Content-Type": kind}
+    if choice == 8:
+        extra = rng.choice([{"Host": "attacker.example"}, {"X-Forwarded-For": "203.0.113.5"},
+                            {"Authorization": "Bearer " + random_token(rng)},
+                            {"Origin": "http://attacker.example"}, {"X-Real-IP": "198.51.100.7"}])
+        body = json.dumps({"sender": sender, "message": words(rng)}).encode()
+        return "POST", path, body, {**headers, **extra}
+    if choice == 9:
+        depth = rng.randint(1000, 200_000)
+        return "POST", path, b"[" * depth + b"]" * depth, headers
+    if choice == 10:
+        text = "x" * rng.choice([1024 * 1024 + 1, 2 * 1024 * 1024]) if rng.random() < 0.05 else bad_text(rng)
+        return "POST", path, json.dumps({"sender": sender, "message": text}).encode(), headers
+    if choice == 11:
+        return rng.choice(["GET", "PUT", "DELETE", "PATCH"]), path, b"{}", headers
+    if choice == 12:
+        return "POST", "/webhooks/" + quote(random_text(rng, 1, 20), safe="") + "/webhook", b"{}", headers
+    return "POST", path, json.dumps({"sender": sender}).encode(), headers
+
+
+def telegram_case(rng, index: int, nlu: bool) -> tuple[bytes, dict]:
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
+    user = 900_001 + index % 20
+    if nlu:
+        return json.dumps(tg_text(user, words(rng))).encode(), headers
+    if rng.random() < 0.1:
+        wrong = rng.choice(["", "wrong", TG_SECRET + "x", random_token(rng)])
+        headers["X-Telegram-Bot-Api-Secret-Token"] = wrong
+        return json.dumps(tg_text(user, words(rng))).encode(), headers
+    update = tg_text(user, bad_text(rng, blank=False))
+    message = update["message"]
+    choice = rng.randrange(10)
+    if choice == 0:
+        return bytes(rng.randrange(256) for _ in range(rng.randint(0, 500))), headers
+    if choice == 1:
+        return json.dumps(random_json(rng)).encode(), headers
+    if choice == 2:
+        message[rng.choice(["text", "chat", "from", "entities", "date"])] = random_json(rng)
+    elif choice == 3:
+        message["entities"] = [{"type": rng.choice(["mention", "bot_command", "text_mention"]),
+                                "offset": random_json(rng), "length": random_json(rng)}]
+    elif choice == 4:
+        message.pop("text")
+        message[rng.choice(["sticker", "photo", "voice", "new_chat_members", "pinned_message"])] = {"x": 1}
+    elif choice == 5:
+        update = {"update_id": update["update_id"], "edited_message": message}
+    elif choice == 6:
+        update = {"update_id": update["update_id"], "callback_query": {
+            "id": str(index), "from": message["from"], "message": {**message, "text": "Pick one"},
+            "data": rng.choice(["#expired-key", None, "", "#" + random_text(rng, 1, 10)])}}
+    elif choice == 7:
+        # a group message that does not address the bot: ignored
+        message["chat"] = {"id": -100_123_000 - index % 5, "type": "supergroup", "title": "g"}
+    elif choice == 8:
+        update["update_id"] = random_json(rng)
+    else:
+        update = {"update_id": update["update_id"], random_text(rng, 1, 12): random_json(rng)}
+    return json.dumps(update).encode(), headers
+
+
+async def fuzz_socketio(rng, count: int, quota: int) -> dict:
+    """Random events from three sockets; returns what was sent and how the sockets fared."""
+    sockets = [Socket() for _ in range(3)]
+    tokens = [await socket.open() for socket in sockets]
+    sent, nlu = 0, 0
+    try:
+        for index in range(count):
+            number = index % 3
+            socket, token = sockets[number], tokens[number]
+            if not socket.client.connected:  # a fuzzed session_request may have handed its room over
+                sockets[number] = socket = Socket()
+                tokens[number] = token = await socket.open()
+            roll = rng.random()
+            if nlu < quota and roll < quota / count:
+                await socket.say(token, words(rng))
+                nlu += 1
+            elif roll < 0.5:
+                wrong_token = rng.choice([None, "", random_text(rng), token + "x"])
+                await socket.client.emit("user_uttered", rng.choice([
+                    random_json(rng), {"message": random_json(rng), "session_id": token},
+                    {"message": words(rng), "session_id": wrong_token},
+                    {"message": bad_text(rng), "session_id": token}]))
+            elif roll < 0.8:
+                await socket.client.emit("session_request", rng.choice([
+                    None, random_json(rng), {"session_id": random_json(rng)}, {"session_id": token}]))
+            else:
+                await socket.client.emit(random_text(rng, 1, 12) or "x", random_json(rng))
+            sent += 1
+            if index % 20 == 0:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(3)
+        return {"sent": sent, "nlu": nlu, "errors": sum(len(s.errors) for s in sockets)}
+    finally:
+        for socket in sockets:
+            await socket.close()
+
+
+@pytest.mark.fuzz
+async def test_fuzz_thousands_of_malformed_requests_break_nothing(stack, stub):
+    import random
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(FUZZ_SEED)
+    bystander = "bystander-" + uuid.uuid4().hex[:6]
+    rest(bystander, "I cheated on my wife")
+    rest(bystander, "we agreed on boundaries last night")
+    telegram(tg_text(6001, "I cheated on my husband"))
+    telegram(tg_text(6001, "I apologised to him last night"))
+    before = (stack.done_steps(f"%{bystander}"), stack.done_steps("tg:6001"))
+    assert before[0] and before[1], "the bystanders have progress to lose"
+    watcher = Socket()
+    watcher_token = await watcher.open()
+    pids = {number: listener_pid(number) for number in (RASA_PORT, ACTION_PORT, WEB_PORT)}
+    user_events = stack.query("SELECT count(*) FROM events WHERE type_name = 'user'")[0][0]
+    log_start = len(stack.logs())
+
+    jobs = []
+    for kind, count in (("rest", FUZZ_COUNTS["rest"]), ("telegram", FUZZ_COUNTS["telegram"])):
+        nlu_every = count // NLU_QUOTA[kind]
+        for index in range(count):
+            nlu = index % nlu_every == 0 and index // nlu_every < NLU_QUOTA[kind]
+            if kind == "rest":
+                jobs.append(("rest",) + rest_case(rng, index, nlu))
+            else:
+                body, headers = telegram_case(rng, index, nlu)
+                jobs.append(("telegram", "POST", "/webhooks/telegram/webhook", body, headers))
+    rng.shuffle(jobs)
+    started = time.monotonic()
+    statuses: Counter = Counter()
+
+    def send(job) -> tuple[str, int]:
+        if time.monotonic() - started > FUZZ_DEADLINE_S:
+            return job[0], -1
+        kind, method, path, body, headers = job
+        return kind, call(method, RASA_PORT, path, body, headers, timeout=120)[0]
+
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        http_results = asyncio.gather(*[loop.run_in_executor(pool, send, job) for job in jobs])
+        socket_result = await fuzz_socketio(rng, FUZZ_COUNTS["socketio"], NLU_QUOTA["socketio"])
+        for kind, status in await http_results:
+            statuses[(kind, status)] += 1
+    elapsed = time.monotonic() - started
+    total = sum(statuses.values()) + socket_result["sent"]
+    reached_nlu = stack.query("SELECT count(*) FROM events WHERE type_name = 'user'")[0][0] - user_events
+    print(f"\nfuzz: {total} requests in {elapsed:.0f} s (seed {FUZZ_SEED}); statuses "
+          f"{dict(sorted(statuses.items(), key=str))}; socket.io {socket_result}; {reached_nlu} reached NLU")
+
+    assert not [k for k in statuses if k[1] == -1], f"not all sent within {FUZZ_DEADLINE_S} s"
+    assert total >= 5000
+    server_errors = {k: n for k, n in statuses.items() if k[1] >= 500 or k[1] == 0}
+    assert not server_errors, f"5xx or dropped connections: {server_errors}"
+    assert reached_nlu <= 300, "most requests stop at the edge"
+    assert {number: listener_pid(number) for number in pids} == pids, "no server exited"
+    assert stack.launcher.poll() is None
+    fuzz_log = stack.logs()[log_start:]
+    assert "exited unexpectedly" not in fuzz_log
+    assert "Task exception was never retrieved" not in fuzz_log, "every handler copes with what it gets"
+    assert "\x00" not in fuzz_log, "nothing a client chose is copied into the log"
+    assert not [line for line in fuzz_log.splitlines()
+                if ("socketio" in line or "engineio" in line or "socket.io" in line) and "ERROR" in line]
+
+    # The bystanders lost nothing, and a socket that was never fuzzed still talks.
+    assert (stack.done_steps(f"%{bystander}"), stack.done_steps("tg:6001")) == before
+    try:
+        assert watcher.client.connected
+        await watcher.say(watcher_token, "my husband lied to me")
+        await watcher.wait_for(lambda m: m.get("text"), timeout=120)
+    finally:
+        await watcher.close()
+    assert rest(bystander, "show my progress")
+
+
+# ---- 10. the launcher keeps the service up ----------------------------------------------------
 
 
 def test_a_killed_server_comes_back_and_answers(stack):

@@ -162,7 +162,7 @@ class CoachSocketIOInput(SocketIOInput):
             return True
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:  # a client may send no data
             token = data.get("session_id") if isinstance(data, dict) else None
             conversation = tokens.conversation(token)
             if conversation is None:
@@ -173,7 +173,7 @@ class CoachSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
             if not isinstance(data, dict):
                 await refuse(sid, "the message must be an object")
                 return

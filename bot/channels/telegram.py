@@ -155,6 +155,16 @@ class BotApi:
             await session.close()
 
 
+KNOWN_KINDS = frozenset({*ALLOWED_UPDATES, "chat_member", "channel_post", "edited_channel_post", "poll",
+                         "poll_answer", "inline_query", "chosen_inline_result", "message_reaction"})
+
+
+def _update_id(update: dict) -> int | str:
+    """For logs: the update's id when it is a number; never what a forger put there."""
+    value = update.get("update_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else "?"
+
+
 def sender_id(user_id: int | str) -> str:
     return f"{SENDER_PREFIX}{user_id}"
 
@@ -286,7 +296,7 @@ class CoachTelegramInput(InputChannel):
             try:
                 await self.handle(update, on_new_message)
             except Exception as error:  # never make Telegram re-send an update that broke us
-                logger.error("Telegram: update %s failed: %s", update.get("update_id"), type(error).__name__)
+                logger.error("Telegram: update %s failed: %s", _update_id(update), type(error).__name__)
                 logger.debug("Telegram update failure", exc_info=True)
                 await self.apologise(update)
             return response.json({"ok": True})
@@ -384,7 +394,7 @@ class CoachTelegramInput(InputChannel):
 
     async def handle(self, update: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         kind = next((k for k in update if k != "update_id"), "unknown")
-        logger.debug("Telegram update %s: %s", update.get("update_id"), kind)
+        logger.debug("Telegram update %s: %s", _update_id(update), kind if kind in KNOWN_KINDS else "other")
         if isinstance(update.get("message"), dict):
             await self.on_message(update["message"], on_new_message, edited=False)
         elif isinstance(update.get("edited_message"), dict):
@@ -422,13 +432,6 @@ class CoachTelegramInput(InputChannel):
             return
         text = self.clean(message["text"], message.get("entities") or [])
         output = TelegramOutput(self, chat["id"], person["id"], group, reply_to, thread_id)
-        problem = edge.unusable(text)
-        if problem:  # answered here, as on every channel: nothing reaches the assistant or is stored
-            with log_redaction.redacting(text):
-                for reply in await edge.short_reply(problem, text):
-                    await output.send_response(sender_id(person["id"]), reply)
-            await output.flush()
-            return
         await self.converse(on_new_message, text, person["id"], chat["type"], output)
 
     async def on_callback(self, query: dict, on_new_message: Callable) -> None:
@@ -502,6 +505,12 @@ class CoachTelegramInput(InputChannel):
     async def converse(self, on_new_message: Callable, text: str, user_id: int, chat_type: str,
                        output: TelegramOutput) -> None:
         with log_redaction.redacting(text):
+            problem = edge.unusable(text)
+            if problem:  # answered here, as on every channel: nothing reaches the assistant or is stored
+                for reply in await edge.short_reply(problem, text):
+                    await output.send_response(sender_id(user_id), reply)
+                await output.flush()
+                return
             try:
                 await on_new_message(UserMessage(
                     text, output, sender_id(user_id), input_channel=self.name(),
