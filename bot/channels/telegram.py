@@ -26,7 +26,10 @@ Decisions (see docs/TELEGRAM.md):
   ``/help`` explains); only button presses send intent payloads.
 - Every update gets 200 once its secret checks out (a repeat of the same update_id is
   ignored), so Telegram never re-sends; a missing or wrong secret gets 403 before
-  anything is read. Nothing a person wrote is logged at INFO.
+  anything is read. Nothing a person wrote is logged, at any level (bot/log_redaction.py).
+- Durable: handled update ids are kept in SQL (a redelivery after a restart is ignored);
+  Bot API calls are retried on 429, 5xx and network errors, and a reply that still fails
+  is kept and sent before the person's next answer (``bot/telegram_store.py``).
 """
 
 from __future__ import annotations
