@@ -211,10 +211,12 @@ async def test_socketio_with_session_persistence_delivers_replies_and_custom_pay
         try:
             assert await third.open("../not a session id") != "../not a session id"
         finally:
-            await third.client.disconnect()
+            await third.client.eio.disconnect(abort=True)
     finally:
-        await first.client.disconnect()
-        await second.client.disconnect()
+        # Aborted: a polite disconnect of python-socketio's polling client waits out the
+        # server's 25 s long-poll.
+        await first.client.eio.disconnect(abort=True)
+        await second.client.eio.disconnect(abort=True)
     assert "Traceback" not in servers.logs()
     assert "TypeError" not in servers.logs()
 
