@@ -120,3 +120,18 @@ def test_conversations_from_before_namespacing_can_be_deleted(engine):
         remember_some(engine, sender)
     assert privacy.purge_legacy(engine) == ["0123456789abcdef0123456789abcdef", "me"]
     assert {r.sender_id for r in rows(engine, db.progress)} == {"rest:me", "web:abc", "tg:5"}
+
+
+def test_the_telegram_store_claims_an_update_once_and_keeps_replies_in_order(engine):
+    from bot.telegram_store import TelegramStore
+
+    store, other_server = TelegramStore(engine), TelegramStore(engine)
+    assert store.first_sight(7001, "tg:1") is True
+    assert store.first_sight(7001, "tg:1") is False
+    assert other_server.first_sight(7001, "tg:1") is False, "a second server sees the claim too"
+    store.keep("tg:1", 1, [{"text": "first"}, {"text": "second"}])
+    store.keep("tg:2", 2, [{"text": "elsewhere"}])
+    waiting = store.waiting(1)
+    assert [params["text"] for _, params in waiting] == ["first", "second"]
+    store.done(waiting[0][0])
+    assert [params["text"] for _, params in store.waiting(1)] == ["second"]
