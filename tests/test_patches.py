@@ -35,13 +35,12 @@ RESULTS = [
 
 
 def test_the_patches_refuse_another_rasa_version(monkeypatch):
-    import rasa
-
     patches.require("rasa")
     patches.require("rasa_sdk")
-    monkeypatch.setattr(rasa, "__version__", "3.7.0")
-    with pytest.raises(patches.PatchVersionError):
-        patches.require("rasa")
+    monkeypatch.setattr(patches, "_installed", lambda package: "3.7.0")
+    for package in ("rasa", "rasa_sdk"):
+        with pytest.raises(patches.PatchVersionError):
+            patches.require(package)
 
 
 # -- action_result_validation ------------------------------------------------------------------
@@ -99,17 +98,15 @@ def surrogate_tracker() -> DialogueStateTracker:
 
 
 async def test_an_encoding_error_is_an_error_not_a_server_exit(tmp_path, monkeypatch):
-    from bot.tracker_store import CoachTrackerStore
-
     sql_session_scope.apply()
-    store = CoachTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "patched.db"))
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "patched.db"))
     with pytest.raises(ValueError):  # SystemExit is no Exception: it would fly past this
         await store.save(surrogate_tracker())
     store.engine.dispose()
 
     # What upstream does with the same request, and why the patch exists.
     monkeypatch.setattr(SQLTrackerStore, "session_scope", sql_session_scope.UPSTREAM["session_scope"])
-    stock = CoachTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "stock.db"))
+    stock = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "stock.db"))
     with pytest.raises(SystemExit):
         await stock.save(surrogate_tracker())
     stock.engine.dispose()

@@ -23,3 +23,17 @@ def test_a_batch_gives_what_one_at_a_time_gives():
 
 def test_no_text_no_rows():
     assert encoder().encode([]).shape == (0, DIMENSIONS)
+
+
+def test_onnx_gives_the_tensorflow_vectors_within_the_stated_tolerance():
+    from bot.sentence_encoder import ONNX_TOLERANCE, TFSentenceEncoder
+
+    texts = [
+        "hi", "", "Ich weiß nicht 😢", "what's next", "i lied to my wife about money for years",
+        "I told him what it did to me, the acknowledge step is done",
+        # longer than the 128 tokens kept: both must cut it the same way
+        "how long does it take to heal from this, I can't sleep and I keep checking his phone " * 8,
+    ]
+    onnx, tf = encoder().encode(texts), TFSentenceEncoder().encode(texts)
+    assert onnx.shape == tf.shape == (len(texts), DIMENSIONS)
+    assert np.abs(onnx - tf).max() <= ONNX_TOLERANCE
