@@ -12,6 +12,18 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # Rasa would otherwise try to send telemetry and error reports: no network beyond loopback.
 export RASA_TELEMETRY_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
+export RASA_HOST ?= 127.0.0.1
+export SHELL_PORT ?= 5006
+export SANIC_REQUEST_MAX_SIZE ?= 1048576
+# Rasa's structured logs as JSON lines, which the log redaction reads (bot/log_redaction.py).
+export FORCE_JSON_LOGGING ?= 1
+# endpoints.yml sends it to the action server; Rasa stops at an unset ${VAR}, so every
+# target that reads endpoints.yml (run, shell, test-stories) gets it: from the environment,
+# else made once into var/action-server.secret (mode 0600) and reused.
+ifeq ($(strip $(ACTION_SERVER_SECRET)),)
+ACTION_SERVER_SECRET := $(shell python3 bot/local_secret.py ACTION_SERVER_SECRET action-server)
+endif
+export ACTION_SERVER_SECRET
 
 NLP_STAMP    := nlp/en_coach/lexicon.sha256
 # MiniLM exported to ONNX once (bot/sentence_encoder.py); the file is named by the weights' hash.
@@ -94,8 +106,10 @@ purge: setup
 	$(BIN)/python -m bot.privacy
 
 # Chat in the terminal against the running action server (start `make run` first).
+# Its REST channel is the project's (bot/patches/shell_channel.py), on 127.0.0.1 only.
 shell: $(MODEL)
-	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml --port 5006
+	$(BIN)/python -m bot.rasa_server shell --model $(MODEL) --endpoints endpoints.yml \
+	  --interface $(RASA_HOST) --port $(SHELL_PORT)
 
 clean:
 	rm -rf models nlp results .rasa

@@ -49,6 +49,28 @@ progress = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Telegram: update ids already handled (a redelivery after a restart must not run twice),
+# kept for TELEGRAM_DEDUP_DAYS; sender_id lets "delete my data" and retention find them.
+telegram_updates = sa.Table(
+    "coach_telegram_updates",
+    metadata,
+    sa.Column("update_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("sender_id", sa.String(255), index=True),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Telegram: replies the Bot API would not take (after retries), sent before the person's
+# next answer. ``params`` is the sendMessage call, text included: personal data.
+telegram_outbox = sa.Table(
+    "coach_telegram_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("chat_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # Rasa's SQLTrackerStore table; declared here (never created here) so that
 # deletion and retention can reach it with the same engine.
 tracker_events = sa.Table(
@@ -59,8 +81,8 @@ tracker_events = sa.Table(
     sa.Column("timestamp", sa.Float),
 )
 
-OWN_TABLES = (cards, seen_cards, progress)
-PERSONAL_TABLES = (seen_cards, progress)
+OWN_TABLES = (cards, seen_cards, progress, telegram_updates, telegram_outbox)
+PERSONAL_TABLES = (seen_cards, progress, telegram_updates, telegram_outbox)
 
 
 def create_engine(url: str, connect_timeout: int = 5) -> Engine:

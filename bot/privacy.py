@@ -43,8 +43,8 @@ def idle_senders(connection: Connection, days: int, now: float | None = None) ->
     cutoff = (now if now is not None else time.time()) - days * 86400
     last: dict[str, float] = {}
 
-    def see(sender: str, moment: float | None) -> None:
-        if moment is not None:
+    def see(sender: str | None, moment: float | None) -> None:
+        if moment is not None and sender is not None:
             last[sender] = max(last.get(sender, moment), moment)
 
     if _has_events_table(connection):
@@ -53,7 +53,9 @@ def idle_senders(connection: Connection, days: int, now: float | None = None) ->
             sa.select(events.c.sender_id, sa.func.max(events.c.timestamp)).group_by(events.c.sender_id)
         ):
             see(sender, moment)
-    for table, column in ((db.seen_cards, db.seen_cards.c.seen_at), (db.progress, db.progress.c.updated_at)):
+    for table, column in ((db.seen_cards, db.seen_cards.c.seen_at), (db.progress, db.progress.c.updated_at),
+                          (db.telegram_updates, db.telegram_updates.c.seen_at),
+                          (db.telegram_outbox, db.telegram_outbox.c.created_at)):
         for sender, moment in connection.execute(
             sa.select(table.c.sender_id, sa.func.max(column)).group_by(table.c.sender_id)
         ):
@@ -76,12 +78,48 @@ def purge_idle(engine: Engine, days: int, now: float | None = None) -> list[str]
         senders = idle_senders(connection, days, now)
         for sender in senders:
             delete_person(connection, sender)
+        # Telegram rows older than that go too, whoever they belong to (an update with no
+        # person, a reply to a chat that never wrote again).
+        moment = (now if now is not None else time.time()) - days * 86400
+        cutoff = datetime.fromtimestamp(moment, timezone.utc)
+        updates, outbox = db.telegram_updates, db.telegram_outbox
+        connection.execute(updates.delete().where(updates.c.seen_at < cutoff))
+        connection.execute(outbox.delete().where(outbox.c.created_at < cutoff))
+    return [sender for sender in senders if sender is not None]
+
+
+# Every conversation id names the channel that authenticated it (issue #11).
+CHANNEL_PREFIXES = ("rest:", "web:", "tg:")
+
+
+def legacy_senders(connection: Connection) -> list[str]:
+    """Conversation ids from before the channel prefixes: no channel can reach them any more."""
+    found: set[str] = set()
+    tables = [db.seen_cards, db.progress] + ([db.tracker_events] if _has_events_table(connection) else [])
+    for table in tables:
+        found.update(sender for (sender,) in connection.execute(sa.select(table.c.sender_id).distinct())
+                     if sender is not None)
+    return sorted(sender for sender in found if not sender.startswith(CHANNEL_PREFIXES))
+
+
+def purge_legacy(engine: Engine) -> list[str]:
+    with engine.begin() as connection:
+        senders = legacy_senders(connection)
+        for sender in senders:
+            delete_person(connection, sender)
     return senders
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Purge people idle longer than RETENTION_DAYS.")
-    parser.parse_args(argv)
+    parser.add_argument("--legacy", action="store_true",
+                        help="instead: delete conversations stored before ids had a channel prefix")
+    args = parser.parse_args(argv)
+    if args.legacy:
+        url = database_url()
+        purged = purge_legacy(db.engine_for(url))
+        print(f"Deleted {len(purged)} conversations without a channel prefix from {masked(url)}.")
+        return 0
     days = retention_days()
     if days is None:
         print("RETENTION_DAYS is not set: data is kept until a person deletes it. Nothing purged.")

@@ -37,8 +37,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
 from bot import db, privacy, window
+from bot.patches import sql_session_scope
 
 logger = logging.getLogger(__name__)
+
+# Wherever this store is loaded (rasa run, shell, test), an encoding error in a request
+# must not become SystemExit: see bot/patches/sql_session_scope.py.
+sql_session_scope.apply()
 
 FORGET_SLOT = "forget_me"
 # How many of a tracker's events are stored (set by retrieve and save, read by save).

@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot import log_redaction
 from bot.settings import PROJECT_DIR
 
 WEB_DIR = PROJECT_DIR / "web"
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"),
                         help="interface to listen on (default 127.0.0.1: this machine only)")
     args = parser.parse_args(argv)
+    log_redaction.install(rasa=False)
     missing = [str(path) for path in FILES.values() if path.suffix != ".map" and not path.exists()]
     if missing:
         print(f"Missing: {', '.join(missing)}. Run `make setup` (npm ci installs node_modules).",

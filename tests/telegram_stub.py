@@ -78,6 +78,8 @@ class TelegramStub:
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False,
         }
         self.unreachable: set[int] = set()  # people who never pressed Start in a private chat
+        self._failing: dict[str, list[tuple[int, int | None]]] = {}  # method -> errors still to give
+        self.refused: list[tuple[str, dict, int]] = []  # (method, params, code) of calls made to fail
         self._calls: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
         self._message_id = 5000
@@ -120,6 +122,15 @@ class TelegramStub:
             self._server.server_close()
             self._server = None
 
+    def fail(self, method: str, code: int, times: int = 1, retry_after: int | None = None) -> None:
+        """The next ``times`` calls of ``method`` fail with ``code`` (429: with ``retry_after``)."""
+        with self._lock:
+            self._failing.setdefault(method, []).extend([(code, retry_after)] * times)
+
+    def heal(self) -> None:
+        with self._lock:
+            self._failing.clear()
+
     # -- what was called ---------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[dict]:
@@ -149,6 +160,14 @@ class TelegramStub:
         except ValueError:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid JSON"}
         with self._lock:
+            failing = self._failing.get(method)
+            if failing:
+                code, retry_after = failing.pop(0)
+                self.refused.append((method, params, code))
+                body = {"ok": False, "error_code": code, "description": "Injected failure"}
+                if retry_after is not None:
+                    body["parameters"] = {"retry_after": retry_after}
+                return code, body
             self._calls.append((method, params))
         try:
             return 200, {"ok": True, "result": self.result(method, params)}

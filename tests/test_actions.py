@@ -388,7 +388,7 @@ async def test_twice_in_a_row_shows_the_topic_menu(coach):
 
 
 @pytest.mark.parametrize(("text", "reply"), [("   ", "input_empty"), ("😢😢", "input_no_words"),
-                                             ("word " * 1000, "input_too_long")])
+                                             ("word " * 1001, "input_too_long")])
 async def test_unusable_input_gets_a_short_clear_answer(coach, text, reply):
     from actions import safety as safety_actions
 
@@ -399,7 +399,9 @@ async def test_unusable_input_gets_a_short_clear_answer(coach, text, reply):
 def test_input_problems_are_told_apart():
     from bot.input_check import problem
 
-    assert [problem(t) for t in (None, "", " \n", "🙂👍", "12 34!", "/ask_nonsense", "x" * 3001)] == [
-        "empty", "empty", "empty", "no_words", "no_words", "unknown_command", "too_long"]
+    assert [problem(t) for t in (None, "", " \n", "🙂👍", "12 34!", "/ask_nonsense", "x" * 5001,
+                                 "x" * 5000, "ok \ud800", "/" + "x" * 5001)] == [
+        "empty", "empty", "empty", "no_words", "no_words", "unknown_command", "too_long",
+        None, "unreadable", "too_long"]
     assert problem("i'm hurting so much 😢") is None
     assert problem("Mi esposo me engañó") is None

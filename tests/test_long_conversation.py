@@ -80,7 +80,11 @@ async def test_500_turns_answer_by_the_rules_and_cost_no_more_at_the_end(action_
     monkeypatch.setattr(RemoteAction, "_action_call_format", RemoteAction._action_call_format)
     action_window.apply()
     store = CoachTrackerStore(host=action_server)
-    endpoint = EndpointConfig(f"http://127.0.0.1:{ACTION_PORT}/webhook", enable_selective_domain=True)
+    from bot.action_server import SECRET_HEADER
+
+    secret = launcher.environment()["ACTION_SERVER_SECRET"]  # the action server refuses calls without it
+    endpoint = EndpointConfig(f"http://127.0.0.1:{ACTION_PORT}/webhook", headers={SECRET_HEADER: secret},
+                              enable_selective_domain=True)
     agent = Agent.load(str(launcher.MODEL), tracker_store=store, action_endpoint=endpoint)
 
     loaded: list[int] = []  # rows the store read, per turn

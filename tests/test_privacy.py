@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
@@ -82,3 +83,55 @@ def test_purge_command_is_off_by_default(monkeypatch, capsys):
     monkeypatch.delenv("RETENTION_DAYS", raising=False)
     assert privacy.main([]) == 0
     assert "Nothing purged" in capsys.readouterr().out
+
+
+def telegram_rows(engine, sender: str, update_id: int, when) -> None:
+    moment = datetime.fromtimestamp(when, timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(db.telegram_updates.insert(), [
+            {"update_id": update_id, "sender_id": sender, "seen_at": moment}])
+        connection.execute(db.telegram_outbox.insert(), [
+            {"sender_id": sender, "chat_id": int(sender.split(":")[1]), "params": {"text": "a reply"},
+             "created_at": moment}])
+
+
+def test_forget_covers_the_telegram_rows(engine):
+    telegram_rows(engine, "tg:1", 101, time.time())
+    telegram_rows(engine, "tg:2", 102, time.time())
+    privacy.forget(engine, "tg:1")
+    assert {r.sender_id for r in rows(engine, db.telegram_updates)} == {"tg:2"}
+    assert {r.sender_id for r in rows(engine, db.telegram_outbox)} == {"tg:2"}
+
+
+def test_retention_covers_the_telegram_rows(engine):
+    now = time.time()
+    telegram_rows(engine, "tg:1", 101, now - 40 * 86400)
+    telegram_rows(engine, "tg:2", 102, now - 86400)
+    with engine.begin() as connection:  # an update that named no person
+        connection.execute(db.telegram_updates.insert(), [
+            {"update_id": 103, "sender_id": None, "seen_at": datetime(2000, 1, 1, tzinfo=timezone.utc)}])
+    assert privacy.purge_idle(engine, days=30, now=now) == ["tg:1"]
+    assert {r.sender_id for r in rows(engine, db.telegram_updates)} == {"tg:2"}
+    assert {r.sender_id for r in rows(engine, db.telegram_outbox)} == {"tg:2"}
+
+
+def test_conversations_from_before_namespacing_can_be_deleted(engine):
+    for sender in ("me", "0123456789abcdef0123456789abcdef", "rest:me", "web:abc", "tg:5"):
+        remember_some(engine, sender)
+    assert privacy.purge_legacy(engine) == ["0123456789abcdef0123456789abcdef", "me"]
+    assert {r.sender_id for r in rows(engine, db.progress)} == {"rest:me", "web:abc", "tg:5"}
+
+
+def test_the_telegram_store_claims_an_update_once_and_keeps_replies_in_order(engine):
+    from bot.telegram_store import TelegramStore
+
+    store, other_server = TelegramStore(engine), TelegramStore(engine)
+    assert store.first_sight(7001, "tg:1") is True
+    assert store.first_sight(7001, "tg:1") is False
+    assert other_server.first_sight(7001, "tg:1") is False, "a second server sees the claim too"
+    store.keep("tg:1", 1, [{"text": "first"}, {"text": "second"}])
+    store.keep("tg:2", 2, [{"text": "elsewhere"}])
+    waiting = store.waiting(1)
+    assert [params["text"] for _, params in waiting] == ["first", "second"]
+    store.done(waiting[0][0])
+    assert [params["text"] for _, params in store.waiting(1)] == ["second"]

@@ -23,11 +23,12 @@ def servers(tmp_path_factory):
 
 
 def count(servers: Servers, table: sa.Table, sender: str) -> int:
+    """Rows of the REST client's ``sender``: its conversation is ``rest:<sender>``."""
     engine = db.create_engine(servers.database_url)
     try:
         with engine.connect() as connection:
             return connection.execute(
-                sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == sender)
+                sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == f"rest:{sender}")
             ).scalar_one()
     finally:
         engine.dispose()

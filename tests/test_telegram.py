@@ -521,6 +521,81 @@ def test_a_repeated_update_is_handled_once(servers, stub):
 
 
 @server
+def test_a_redelivered_update_after_a_restart_runs_once(servers, stub):
+    again = update(message=message(3102, "my husband lied to me about money"))
+    assert post(servers, again)[0] == 200
+    before = events(servers, "tg:3102")
+    servers.restart()  # the in-process memory of seen updates is gone
+    mark = stub.count()
+    assert post(servers, again)[0] == 200
+    assert events(servers, "tg:3102") == before, "the redelivered update did not run again"
+    assert stub.since(mark, "sendMessage") == []
+    assert query(servers, "SELECT sender_id FROM coach_telegram_updates WHERE update_id = :u",
+                 u=again["update_id"]) == [("tg:3102",)]
+
+
+@server
+def test_flood_control_and_telegram_errors_are_retried(servers, stub):
+    stub.fail("sendMessage", 502, times=2)
+    stub.fail("sendMessage", 429, times=1, retry_after=1)
+    refused = len(stub.refused)
+    sent = say(servers, stub, 3103, "hello")
+    assert sent and sent[0]["chat_id"] == 3103, "the reply arrived after three failed attempts"
+    assert [code for _, _, code in stub.refused[refused:]] == [502, 502, 429]
+
+
+@server
+def test_a_reply_that_keeps_failing_is_kept_and_sent_before_the_next_answer(servers, stub):
+    say(servers, stub, 3104, "I cheated on my wife")
+    stub.fail("sendMessage", 503, times=100)
+    try:
+        mark = stub.count()
+        assert post(servers, update(message=message(3104, "show my progress")))[0] == 200
+        assert stub.since(mark, "sendMessage") == []
+        kept = query(servers, "SELECT params FROM coach_telegram_outbox WHERE sender_id = :s ORDER BY id",
+                     s="tg:3104")
+        assert kept, "the replies are kept, not dropped"
+    finally:
+        stub.heal()
+    kept_texts = [json.loads(row[0])["text"] if isinstance(row[0], str) else row[0]["text"] for row in kept]
+    sent = say(servers, stub, 3104, "thank you")
+    assert [m["text"] for m in sent[:len(kept_texts)]] == kept_texts, "the kept replies go first"
+    assert len(sent) > len(kept_texts), "then the answer to the new message"
+    assert query(servers, "SELECT count(*) FROM coach_telegram_outbox WHERE sender_id = 'tg:3104'") == [(0,)]
+
+
+@server
+def test_a_blocked_bot_is_not_retried_and_nothing_is_kept(servers, stub):
+    stub.fail("sendMessage", 403, times=1)
+    refused = len(stub.refused)
+    sent = say(servers, stub, 3105, "hello")
+    assert len(stub.refused) == refused + 1, "403 is not retried"
+    refused_text = stub.refused[-1][1]["text"]
+    assert refused_text not in [m["text"] for m in sent] and sent, "it is dropped; the rest still goes"
+    assert query(servers, "SELECT count(*) FROM coach_telegram_outbox WHERE sender_id = 'tg:3105'") == [(0,)]
+
+
+@server
+def test_a_malformed_update_gets_the_short_sorry(servers, stub):
+    broken = update(message=message(3106, "hello @coach_test_bot"))
+    broken["message"]["entities"] = [{"type": "mention", "offset": "seven", "length": None}]
+    mark = stub.count()
+    assert post(servers, broken)[0] == 200
+    [sorry] = stub.since(mark, "sendMessage")
+    assert sorry["chat_id"] == 3106 and sorry["text"] == render.SORRY
+
+
+@server
+def test_delete_my_data_removes_the_telegram_rows_too(servers, stub):
+    say(servers, stub, 3107, "I cheated on my husband")
+    assert query(servers, "SELECT count(*) FROM coach_telegram_updates WHERE sender_id = 'tg:3107'")[0][0] > 0
+    say(servers, stub, 3107, "delete my data")
+    say(servers, stub, 3107, "yes")
+    for table in ("coach_telegram_updates", "coach_telegram_outbox", "events", "coach_progress"):
+        assert query(servers, f"SELECT count(*) FROM {table} WHERE sender_id = 'tg:3107'") == [(0,)], table
+
+
+@server
 def test_broken_updates_get_an_answer_telegram_will_not_resend(servers, stub):
     no_message = {"id": "q-no-message", "from": person(3003)}
     for content in ({}, {"message": {"text": "hi"}}, {"callback_query": no_message}):
@@ -541,7 +616,8 @@ def test_message_text_never_reaches_the_logs(servers, stub):
 
 @server
 def test_nothing_is_asked_per_message(servers, stub):
-    assert len(stub.calls("setWebhook")) == 1 and len(stub.calls("getMe")) == 1
+    starts = servers.starts  # once per start of the server (one test restarts it)
+    assert len(stub.calls("setWebhook")) == starts and len(stub.calls("getMe")) == starts
     assert len(stub.calls("sendMessage")) > 10
 
 

@@ -1,7 +1,24 @@
-"""Rasa's socket.io channel with two defects of Rasa 3.6 fixed, for the web chat page.
+"""Rasa's socket.io channel for the web chat page: signed session tokens, origin checks, fixes.
 
 Configured in credentials.yml as ``bot.channels.socketio.CoachSocketIOInput``.
 
+Who speaks for which conversation (issue #11):
+- The server issues the session id: ``<random>.<HMAC-SHA256 of it>``, keyed with
+  ``WEB_SESSION_SECRET`` (or the key made once into ``var/web-session.secret``, see
+  :mod:`bot.local_secret`), so any server with the key can verify it, after a restart
+  too. A session id the server did not issue is replaced with a fresh one; a message
+  with one is refused. The conversation is ``web:<random>``: the signature is never
+  stored, and no other channel can address it.
+- A newer socket that presents a valid token takes over the conversation's room and
+  the older socket is disconnected: a reload keeps working, a second socket cannot
+  listen in beside the first.
+- engine.io checks ``Origin`` against the same list as ``--cors``
+  (``bot/channels/access.py``; Rasa turns the check off with ``cors_allowed_origins=[]``),
+  and the ``Host`` must be one of ours. A request without ``Origin`` is not refused.
+- Text goes through the same edge rule as every channel (``bot/channels/edge.py``);
+  the client's metadata is ignored.
+
+Two defects of Rasa 3.6 fixed on the way:
 1. With ``session_persistence: true`` Rasa joins the socket to the session's room with
    ``sio.enter_room(...)`` without awaiting it. Since python-socketio 5.10 that is a
    coroutine, so the socket never joins the room and no reply is ever delivered
@@ -9,36 +26,63 @@ Configured in credentials.yml as ``bot.channels.socketio.CoachSocketIOInput``.
 2. Rasa emits a custom payload as keyword arguments of ``emit``, so a payload with a
    ``type`` key (every payload of this coach) raises a TypeError. Here it is sent as
    ``{"custom": payload}`` in the ordinary bot message event, like the REST channel does.
-
-The session id a client asks for is kept only if it looks like one we hand out (a hex
-uuid or similar token); anything else gets a fresh id.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import inspect
-import json
 import logging
 import re
-import uuid
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import rasa.shared.utils.io
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from bot import local_secret, log_redaction
+from bot.channels import edge
+from bot.channels.access import Access
 from bot.channels.opening import metadata_for
 
 logger = logging.getLogger(__name__)
 
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+PREFIX = "web:"
+ERROR_EVENT = "request_error"
+_TOKEN = re.compile(r"([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})")
 
 
-def valid_session_id(value: Any) -> str | None:
-    return value if isinstance(value, str) and SESSION_ID.fullmatch(value) else None
+class SessionTokens:
+    """Session ids the server issues and can verify: ``<22 random chars>.<43 chars of HMAC>``."""
+
+    def __init__(self, key: str) -> None:
+        if not key:
+            raise ValueError("a web session key is needed")
+        self._key = key.encode()
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> SessionTokens:
+        return cls(local_secret.get("WEB_SESSION_SECRET", "web-session", env))
+
+    def _mac(self, nonce: str) -> str:
+        digest = hmac.new(self._key, f"coach-web-session:{nonce}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def issue(self) -> str:
+        nonce = secrets.token_urlsafe(16)
+        return f"{nonce}.{self._mac(nonce)}"
+
+    def conversation(self, token: Any) -> str | None:
+        """``web:<random>`` for a token we issued, None for anything else."""
+        match = _TOKEN.fullmatch(token) if isinstance(token, str) else None
+        if not match or not hmac.compare_digest(match.group(2), self._mac(match.group(1))):
+            return None
+        return f"{PREFIX}{match.group(1)}"
 
 
 class CoachSocketIOOutput(SocketIOOutput):
@@ -55,12 +99,25 @@ class CoachSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
+async def _maybe_await(result: Any) -> None:
+    if inspect.isawaitable(result):  # enter_room/leave_room are coroutines since python-socketio 5.10
+        await result
+
+
 class CoachSocketIOInput(SocketIOInput):
-    """``SocketIOInput`` whose session rooms work with python-socketio >= 5.10."""
+    """``SocketIOInput`` with issued session tokens and rooms that work with python-socketio >= 5.10."""
 
     @classmethod
     def name(cls) -> str:
         return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        channel.tokens = SessionTokens.from_env()  # type: ignore[attr-defined]
+        channel.access = Access.from_env()  # type: ignore[attr-defined]
+        return channel
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
@@ -68,57 +125,82 @@ class CoachSocketIOInput(SocketIOInput):
         return CoachSocketIOOutput(self.sio, self.bot_message_evt, self.namespace)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # Rasa's blueprint creates the server and registers its handlers; the two that are
-        # broken are registered again here, which replaces them.
+        # Rasa's blueprint creates the server and registers its handlers; the ones that
+        # matter are registered again here, which replaces them.
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
+        tokens: SessionTokens = getattr(self, "tokens", None) or SessionTokens.from_env()
+        access: Access = getattr(self, "access", None) or Access.from_env()
+        namespace = self.namespace or "/"
+        # engine.io's own Origin check, on the --cors list. The CORS headers themselves come
+        # from sanic-cors (Rasa's --cors) alone: engine.io adding its own would send
+        # Access-Control-Allow-Origin twice, which browsers refuse.
+        sio.eio.cors_allowed_origins = list(access.origins)
+        sio.eio._cors_headers = lambda environ: []  # type: ignore[method-assign]
+
+        async def refuse(sid: str, error: str) -> None:
+            await sio.emit(ERROR_EVENT, {"error": error}, room=sid, namespace=self.namespace)
+
+        async def take_over(sid: str, conversation: str) -> None:
+            """This socket alone holds the conversation; an older one is disconnected."""
+            for room in list(sio.rooms(sid, namespace=namespace)):
+                if room.startswith(PREFIX) and room != conversation:
+                    await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
+            present = sio.manager.get_participants(namespace, conversation)
+            others = [other for other, _ in present if other != sid]
+            await _maybe_await(sio.enter_room(sid, conversation, namespace=namespace))
+            for other in others:
+                await sio.disconnect(other, namespace=namespace)
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
+            host, origin = environ.get("HTTP_HOST"), environ.get("HTTP_ORIGIN")
+            if not access.host_ok(host) or not access.origin_ok(origin):
+                logger.info("socket.io: refused a connection from another host or origin")
+                return False
+            return True
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: dict | None) -> None:
-            data = data if isinstance(data, dict) else {}
-            session_id = valid_session_id(data.get("session_id")) or uuid.uuid4().hex
-            if self.session_persistence:
-                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
-                if inspect.isawaitable(joined):  # a coroutine since python-socketio 5.10
-                    await joined
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-            logger.debug("Socket %s confirmed its session.", sid)
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:  # a client may send no data
+            token = data.get("session_id") if isinstance(data, dict) else None
+            conversation = tokens.conversation(token)
+            if conversation is None:
+                token = tokens.issue()
+                conversation = tokens.conversation(token)
+                assert conversation is not None
+            await take_over(sid, conversation)
+            await sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: dict | None) -> None:
-            data = data if isinstance(data, dict) else {}
-            output_channel = CoachSocketIOOutput(sio, self.bot_message_evt, self.namespace)
-            if self.session_persistence:
-                sender_id = valid_session_id(data.get("session_id"))
-                if not sender_id:
-                    rasa.shared.utils.io.raise_warning(
-                        "A message without a valid session_id was received and ignored. "
-                        "Ask for one with the `session_request` socket.io event."
-                    )
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
+            if not isinstance(data, dict):
+                await refuse(sid, "the message must be an object")
+                return
+            conversation = tokens.conversation(data.get("session_id"))
+            if conversation is None:
+                await refuse(sid, "no valid session_id: ask for one with session_request")
+                return
+            text = data.get("message")
+            if not isinstance(text, str):
+                await refuse(sid, "message must be a string")
+                return
+            if conversation not in sio.rooms(sid, namespace=namespace):
+                await take_over(sid, conversation)  # e.g. the server restarted while the page stayed open
+            output = CoachSocketIOOutput(sio, self.bot_message_evt, self.namespace)
+            with log_redaction.redacting(text):
+                problem = edge.unusable(text)
+                if problem:
+                    for reply in await edge.short_reply(problem, text):
+                        await output.send_response(conversation, reply)
                     return
-                if sender_id not in sio.rooms(sid, namespace=self.namespace):
-                    # e.g. the server restarted while the page stayed open: join again.
-                    joined = sio.enter_room(sid, sender_id, namespace=self.namespace)
-                    if inspect.isawaitable(joined):
-                        await joined
-            else:
-                sender_id = sid
-
-            metadata = data.get(self.metadata_key) or {}
-            if isinstance(metadata, str):
                 try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = {}
-            text = data.get("message", "")
-            message = UserMessage(
-                text if isinstance(text, str) else "",
-                output_channel,
-                sender_id,
-                input_channel=self.name(),
-                metadata=metadata_for(text, metadata),
-            )
-            await on_new_message(message)
+                    await on_new_message(UserMessage(
+                        text, output, conversation, input_channel=self.name(), metadata=metadata_for(text),
+                    ))
+                except Exception as failure:  # noqa: BLE001 - the type is all that is logged
+                    logger.error("socket.io: the assistant failed on a message: %s", type(failure).__name__,
+                                 exc_info=True)
+                    await refuse(sid, "the coach could not answer; please try again")
 
         return socketio_webhook

@@ -26,7 +26,10 @@ Decisions (see docs/TELEGRAM.md):
   ``/help`` explains); only button presses send intent payloads.
 - Every update gets 200 once its secret checks out (a repeat of the same update_id is
   ignored), so Telegram never re-sends; a missing or wrong secret gets 403 before
-  anything is read. Nothing a person wrote is logged at INFO.
+  anything is read. Nothing a person wrote is logged, at any level (bot/log_redaction.py).
+- Durable: handled update ids are kept in SQL (a redelivery after a restart is ignored);
+  Bot API calls are retried on 429, 5xx and network errors, and a reply that still fails
+  is kept and sent before the person's next answer (``bot/telegram_store.py``).
 """
 
 from __future__ import annotations
@@ -50,8 +53,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import db, log_redaction
+from bot.channels import edge
 from bot.channels import telegram_render as render
 from bot.channels.opening import metadata_for
+from bot.telegram_store import TelegramStore
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +73,10 @@ CONTENT_KEYS = (
     "location", "venue", "contact", "poll", "dice", "game", "story", "paid_media",
 )
 COMMANDS = {"start": "/greet", "help": "/ask_capabilities"}
+# Waits between attempts of a Bot API call that failed with 5xx or a network error; a
+# 429 waits its retry_after instead, up to MAX_RETRY_AFTER_S (longer: kept for later).
+RETRY_DELAYS_S = (0.5, 1.5, 4.0)
+MAX_RETRY_AFTER_S = 10
 
 
 @dataclass(frozen=True)
@@ -104,10 +114,18 @@ class TelegramConfig:
 
 
 class TelegramError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    """A Bot API call that failed; ``code`` 0 is a network error or an answer that was not the API's."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(f"{code} {description}")
         self.code = code
         self.description = description
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        """Worth another try: flood control, Telegram's own trouble, the network. Never 400 or 403."""
+        return self.code in (0, 429) or self.code >= 500
 
 
 class BotApi:
@@ -127,30 +145,67 @@ class BotApi:
         return self._session
 
     async def call(self, method: str, **params: Any) -> Any:
+        """One Bot API call, retried with backoff on 429 (after ``retry_after``), 5xx and
+        network errors; a failure that remains is raised (see ``TelegramError.retryable``)."""
         params = {k: v for k, v in params.items() if v is not None}
-        for attempt in range(2):
+        for attempt in range(len(RETRY_DELAYS_S) + 1):
             try:
-                async with self.session().post(f"{self._base}/{method}", json=params) as reply:
-                    body = await reply.json(content_type=None)
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-                # Only the type: some aiohttp errors carry the URL, and the URL holds the token.
-                raise TelegramError(0, type(error).__name__) from None
-            if not isinstance(body, dict):
-                raise TelegramError(0, "not a Bot API answer")
-            if body.get("ok"):
-                return body.get("result")
-            code = int(body.get("error_code") or 0)
-            retry_after = (body.get("parameters") or {}).get("retry_after")
-            if code == 429 and attempt == 0 and isinstance(retry_after, int) and retry_after <= 5:
-                await asyncio.sleep(retry_after)
-                continue
-            raise TelegramError(code, str(body.get("description") or ""))
-        raise TelegramError(429, "Too Many Requests")
+                return await self._call_once(method, params)
+            except TelegramError as error:
+                if not error.retryable or attempt == len(RETRY_DELAYS_S):
+                    raise
+                delay = RETRY_DELAYS_S[attempt]
+                if error.code == 429 and error.retry_after is not None:
+                    if error.retry_after > MAX_RETRY_AFTER_S:
+                        raise  # a long flood wait: the caller keeps the reply for later
+                    delay = error.retry_after
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _call_once(self, method: str, params: dict[str, Any]) -> Any:
+        status = 0
+        try:
+            async with self.session().post(f"{self._base}/{method}", json=params) as reply:
+                status = reply.status
+                body = await reply.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            # Only the type: some aiohttp errors carry the URL, and the URL holds the token.
+            raise TelegramError(0, type(error).__name__) from None
+        except ValueError:  # not JSON: a proxy's error page, say
+            raise TelegramError(status if status >= 500 else 0, "not a Bot API answer") from None
+        if not isinstance(body, dict):
+            raise TelegramError(status if status >= 500 else 0, "not a Bot API answer")
+        if body.get("ok"):
+            return body.get("result")
+        retry_after = (body.get("parameters") or {}).get("retry_after")
+        raise TelegramError(int(body.get("error_code") or status or 0), str(body.get("description") or ""),
+                            retry_after if isinstance(retry_after, int) and retry_after >= 0 else None)
 
     async def close(self) -> None:
         session, self._session = self._session, None
         if session is not None and not session.closed and self._loop is asyncio.get_running_loop():
             await session.close()
+
+
+def _sender_of(update: dict) -> str | None:
+    """``tg:<user id>`` of the person an update comes from, if it says."""
+    for kind in ("message", "edited_message", "callback_query"):
+        part = update.get(kind)
+        person = part.get("from") if isinstance(part, dict) else None
+        user = person.get("id") if isinstance(person, dict) else None
+        if isinstance(user, int) and not isinstance(user, bool):
+            return sender_id(user)
+    return None
+
+
+KNOWN_KINDS = frozenset({*ALLOWED_UPDATES, "chat_member", "channel_post", "edited_channel_post", "poll",
+                         "poll_answer", "inline_query", "chosen_inline_result", "message_reaction"})
+
+
+def _update_id(update: dict) -> int | str:
+    """For logs: the update's id when it is a number; never what a forger put there."""
+    value = update.get("update_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else "?"
 
 
 def sender_id(user_id: int | str) -> str:
@@ -201,7 +256,7 @@ class TelegramOutput(OutputChannel):
         if chat is None:
             logger.warning("Telegram: cannot send to a sender id that is not tg:<user id>")
             return
-        await self.channel.deliver(chat, [deepcopy(message)])
+        await self.channel.deliver(chat, [deepcopy(message)], sender=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
@@ -220,16 +275,18 @@ class TelegramOutput(OutputChannel):
         messages, self.pending = self.pending, []
         if not messages or self.chat_id is None:
             return
+        sender = sender_id(self.user_id) if self.user_id is not None else None
         if self.group and self.user_id is not None and any(render.reveals_progress(m) for m in messages):
             try:
-                await self.channel.deliver(self.user_id, messages, strict=True)
+                await self.channel.deliver(self.user_id, messages, strict=True, sender=sender)
                 note = render.SENT_PRIVATELY
             except TelegramError as error:
                 logger.info("Telegram: could not reach a person privately (%s)", error.code)
                 note = render.ask_privately(self.channel.username)
-            await self.channel.deliver(self.chat_id, [], self.reply_to, self.thread_id, notes=[note])
+            await self.channel.deliver(self.chat_id, [], self.reply_to, self.thread_id, notes=[note],
+                                       sender=sender)
             return
-        await self.channel.deliver(self.chat_id, messages, self.reply_to, self.thread_id)
+        await self.channel.deliver(self.chat_id, messages, self.reply_to, self.thread_id, sender=sender)
 
 
 class CoachTelegramInput(InputChannel):
@@ -256,6 +313,14 @@ class CoachTelegramInput(InputChannel):
             self.secret = secrets.token_urlsafe(32)
         self._recent: deque[int] = deque(maxlen=2000)
         self._identity_tried = 0.0
+        self._store: TelegramStore | None = None
+
+    @property
+    def store(self) -> TelegramStore:
+        """Seen updates and replies still to send, in the coach's database (made on first use)."""
+        if self._store is None:
+            self._store = TelegramStore(db.default_engine())
+        return self._store
 
     # -- wiring ------------------------------------------------------------------------
 
@@ -278,14 +343,15 @@ class CoachTelegramInput(InputChannel):
                 return response.json({"ok": False, "description": "Bad Request"}, status=400)
             if not isinstance(update, dict):
                 return response.json({"ok": False, "description": "Bad Request"}, status=400)
-            if self.seen_before(update.get("update_id")):
+            if self.seen_before(update):
                 return response.json({"ok": True})
             self._known_payloads(request)
             try:
                 await self.handle(update, on_new_message)
             except Exception as error:  # never make Telegram re-send an update that broke us
-                logger.error("Telegram: update %s failed: %s", update.get("update_id"), type(error).__name__)
+                logger.error("Telegram: update %s failed: %s", _update_id(update), type(error).__name__)
                 logger.debug("Telegram update failure", exc_info=True)
+                await self.apologise(update)
             return response.json({"ok": True})
 
         if not self.config.enabled:
@@ -349,13 +415,19 @@ class CoachTelegramInput(InputChannel):
             return False
         return hmac.compare_digest(given.encode(), self.secret.encode())
 
-    def seen_before(self, update_id: Any) -> bool:
-        if not isinstance(update_id, int):
+    def seen_before(self, update: dict) -> bool:
+        """True for an update some server of ours has handled already (kept in SQL)."""
+        update_id = update.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < 2**63:
             return False
         if update_id in self._recent:
             return True
         self._recent.append(update_id)
-        return False
+        try:
+            return not self.store.first_sight(update_id, _sender_of(update))
+        except Exception as error:  # noqa: BLE001 - the database is down: this process's memory still holds
+            logger.error("Telegram: could not record update %s: %s", update_id, type(error).__name__)
+            return False
 
     def _known_payloads(self, request: Request) -> None:
         """Let mapped button keys outlive a restart for every button the domain knows."""
@@ -381,7 +453,7 @@ class CoachTelegramInput(InputChannel):
 
     async def handle(self, update: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         kind = next((k for k in update if k != "update_id"), "unknown")
-        logger.debug("Telegram update %s: %s", update.get("update_id"), kind)
+        logger.debug("Telegram update %s: %s", _update_id(update), kind if kind in KNOWN_KINDS else "other")
         if isinstance(update.get("message"), dict):
             await self.on_message(update["message"], on_new_message, edited=False)
         elif isinstance(update.get("edited_message"), dict):
@@ -411,13 +483,17 @@ class CoachTelegramInput(InputChannel):
             return
         if not person.get("id") or person.get("is_bot"):
             return
+        sender = sender_id(person["id"])
         if edited:
-            await self.notify(chat["id"], render.EDITED, reply_to, thread_id)
+            await self.notify(chat["id"], render.EDITED, reply_to, thread_id, sender)
             return
         if not isinstance(message.get("text"), str):
-            await self.notify(chat["id"], render.CANT_READ, reply_to, thread_id)
+            await self.notify(chat["id"], render.CANT_READ, reply_to, thread_id, sender)
             return
-        text = self.clean(message["text"], message.get("entities") or [])
+        raw = message["text"]
+        # Text the edge refuses anyway is not taken apart by entity offsets first.
+        text = raw if edge.unusable(raw) in ("unreadable", "too_long") else self.clean(
+            raw, message.get("entities") or [])
         output = TelegramOutput(self, chat["id"], person["id"], group, reply_to, thread_id)
         await self.converse(on_new_message, text, person["id"], chat["type"], output)
 
@@ -491,16 +567,37 @@ class CoachTelegramInput(InputChannel):
 
     async def converse(self, on_new_message: Callable, text: str, user_id: int, chat_type: str,
                        output: TelegramOutput) -> None:
+        with log_redaction.redacting(text):
+            problem = edge.unusable(text)
+            if problem:  # answered here, as on every channel: nothing reaches the assistant or is stored
+                for reply in await edge.short_reply(problem, text):
+                    await output.send_response(sender_id(user_id), reply)
+                await output.flush()
+                return
+            try:
+                await on_new_message(UserMessage(
+                    text, output, sender_id(user_id), input_channel=self.name(),
+                    metadata=metadata_for(text, {"telegram": {"chat_type": chat_type}}),
+                ))
+            except Exception as error:
+                logger.error("Telegram: the assistant failed on a message: %s", type(error).__name__)
+                logger.debug("Telegram assistant failure", exc_info=True)
+                output.pending.append({"text": render.SORRY})
+            await output.flush()
+
+    async def apologise(self, update: dict) -> None:
+        """The short "sorry" for an update that broke us, wherever a chat id can be read."""
+        query = update.get("callback_query")
+        found = update.get("message") or update.get("edited_message") or (
+            query.get("message") if isinstance(query, dict) else None)
+        chat = found.get("chat") if isinstance(found, dict) else None
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if not isinstance(chat_id, int) or isinstance(chat_id, bool):
+            return
         try:
-            await on_new_message(UserMessage(
-                text, output, sender_id(user_id), input_channel=self.name(),
-                metadata=metadata_for(text, {"telegram": {"chat_type": chat_type}}),
-            ))
-        except Exception as error:
-            logger.error("Telegram: the assistant failed on a message: %s", type(error).__name__)
-            logger.debug("Telegram assistant failure", exc_info=True)
-            output.pending.append({"text": render.SORRY})
-        await output.flush()
+            await self.notify(chat_id, render.SORRY, None, None, _sender_of(update))
+        except Exception as error:  # noqa: BLE001 - nothing more can be done for this update
+            logger.warning("Telegram: could not say sorry: %s", type(error).__name__)
 
     # -- sending -----------------------------------------------------------------------
 
@@ -511,19 +608,24 @@ class CoachTelegramInput(InputChannel):
         except TelegramError as error:
             logger.warning("Telegram: answerCallbackQuery failed: %s", error)
 
-    async def notify(self, chat_id: int, text: str, reply_to: int | None, thread_id: int | None) -> None:
-        await self.deliver(chat_id, [{"text": text}], reply_to, thread_id)
+    async def notify(self, chat_id: int, text: str, reply_to: int | None, thread_id: int | None,
+                     sender: str | None = None) -> None:
+        await self.deliver(chat_id, [{"text": text}], reply_to, thread_id, sender=sender)
 
     async def deliver(self, chat_id: int, messages: list[dict], reply_to: int | None = None,
                       thread_id: int | None = None, notes: list[str] | None = None,
-                      strict: bool = False) -> None:
+                      strict: bool = False, sender: str | None = None) -> None:
         """Send Rasa messages (rendered) and ready-made HTML notes to one chat.
 
-        ``strict`` raises the first TelegramError (to fall back when a person cannot
-        be reached privately); otherwise errors are logged and the rest is still sent.
+        Replies kept from an earlier failure go first. A reply the Bot API still will not
+        take after retries (429, 5xx, network) is kept, with those after it, and sent
+        before the person's next answer; a 400 or 403 (bot blocked) is logged and
+        dropped. ``strict`` raises the first TelegramError instead (to fall back when a
+        person cannot be reached privately).
         """
         outgoing = [item for m in messages for item in render.render_message(m)]
         outgoing += [render.Outgoing(note) for note in notes or []]
+        calls = []
         for item in outgoing:
             params: dict[str, Any] = {
                 "chat_id": chat_id,
@@ -535,12 +637,50 @@ class CoachTelegramInput(InputChannel):
             }
             if reply_to:
                 params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+            calls.append({k: v for k, v in params.items() if v is not None})
+        if not await self._send_kept(chat_id):
+            if strict:
+                raise TelegramError(0, "earlier replies are still waiting")
+            self._keep(sender, chat_id, calls)
+            return
+        for index, params in enumerate(calls):
             try:
                 await self._send(params)
             except TelegramError as error:
                 if strict:
                     raise
-                logger.warning("Telegram: sendMessage failed: %s", error)
+                if error.retryable:
+                    self._keep(sender, chat_id, calls[index:])
+                    return
+                logger.warning("Telegram: sendMessage failed, not retried: %s", error.code)
+
+    async def _send_kept(self, chat_id: int) -> bool:
+        """Send the replies kept for this chat; False while they still cannot go."""
+        try:
+            waiting = self.store.waiting(chat_id)
+        except Exception as error:  # noqa: BLE001 - no database: nothing known to be waiting
+            logger.error("Telegram: could not read kept replies: %s", type(error).__name__)
+            return True
+        for row_id, params in waiting:
+            try:
+                await self._send(params)
+            except TelegramError as error:
+                if error.retryable:
+                    return False
+                logger.warning("Telegram: a kept reply was refused (%s) and dropped", error.code)
+            self.store.done(row_id)
+        return True
+
+    def _keep(self, sender: str | None, chat_id: int, calls: list[dict]) -> None:
+        sender = sender or (sender_id(chat_id) if chat_id > 0 else None)  # a private chat is its person
+        if sender is None:
+            logger.warning("Telegram: %d replies to a chat with no person could not be sent", len(calls))
+            return
+        try:
+            self.store.keep(sender, chat_id, calls)
+            logger.warning("Telegram: the Bot API is failing; %d replies kept for later", len(calls))
+        except Exception as error:  # noqa: BLE001 - nowhere left to keep them: say so
+            logger.error("Telegram: %d replies lost (%s)", len(calls), type(error).__name__)
 
     async def _send(self, params: dict) -> None:
         try:

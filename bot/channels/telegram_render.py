@@ -292,13 +292,15 @@ def ask_privately(username: str | None) -> str:
 
 def utf16_slice(text: str, offset: int, length: int) -> str:
     """Telegram entity offsets count UTF-16 code units, not Python characters."""
-    encoded = text.encode("utf-16-le")
+    # surrogatepass: a lone surrogate (never from Telegram, but possible from a forger) is
+    # left for the channel's edge check to answer, not an exception here.
+    encoded = text.encode("utf-16-le", errors="surrogatepass")
     return encoded[offset * 2:(offset + length) * 2].decode("utf-16-le", errors="ignore")
 
 
 def remove_utf16(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` without the given (offset, length) UTF-16 spans."""
-    encoded = text.encode("utf-16-le")
+    encoded = text.encode("utf-16-le", errors="surrogatepass")
     for offset, length in sorted(spans, reverse=True):
         encoded = encoded[: offset * 2] + encoded[(offset + length) * 2:]
-    return encoded.decode("utf-16-le", errors="ignore")
+    return encoded.decode("utf-16-le", errors="surrogatepass")

@@ -1,0 +1,49 @@
+"""``rasa shell`` serves Rasa's plain ``RestInput`` (as ``cmdline``): any local program,
+or a web page in a browser on the machine (it accepts ``text/plain``), can talk to any
+conversation through it while the shell runs, Telegram's and the web chat's included.
+Its console client also asks for ``?stream=true``, which the project's REST channel does
+not offer (streaming skips the channel's error handling).
+
+Here the shell's channel is the project's REST channel under the name ``cmdline``
+(same edge checks, ``rest:`` conversations, loopback only), and the console asks for
+the whole answer at once. ``make shell`` also binds it to 127.0.0.1.
+Upstream: ``rasa.core.run._create_single_channel`` and
+``rasa.core.channels.console.record_messages(use_response_stream=True)``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from bot.channels.rest import CoachRestInput
+from bot.patches import require
+
+
+class CoachShellInput(CoachRestInput):
+    """The project's REST channel where ``rasa shell``'s console expects it."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "cmdline"  # rasa.core.run starts the console for a channel of this name
+
+    def url_prefix(self) -> str:
+        return "rest"  # the console posts to /webhooks/rest/webhook
+
+
+def apply() -> None:
+    require("rasa")
+    import rasa.core.run
+    from rasa.core.channels import console
+
+    create = rasa.core.run._create_single_channel
+    if getattr(create, "_coach_shell", False):
+        return
+
+    def _create_single_channel(channel, credentials):  # type: ignore[no-untyped-def]
+        if channel == "cmdline":
+            return CoachShellInput()
+        return create(channel, credentials)
+
+    _create_single_channel._coach_shell = True  # type: ignore[attr-defined]
+    rasa.core.run._create_single_channel = _create_single_channel
+    console.record_messages = functools.partial(console.record_messages, use_response_stream=False)

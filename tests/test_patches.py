@@ -1,0 +1,208 @@
+"""bot/patches: each patch against the Rasa code it replaces; each test fails without its patch."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.engine.graph import GraphSchema, SchemaNode
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import patches
+from bot.patches import (
+    action_result_validation,
+    anonymization_events,
+    graph_schema_memo,
+    rasa_sdk_errors,
+    shell_channel,
+    sql_session_scope,
+)
+
+RESULTS = [
+    {"events": [{"event": "slot", "name": "role", "value": "betrayed"}], "responses": [{"text": "hi"}]},
+    {"events": [], "responses": []},
+    {"events": "not a list"},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot"}], "responses": [{"text": "missing the slot's name"}]},
+    {"responses": ["not an object"]},
+]
+
+
+def test_the_patches_refuse_another_rasa_version(monkeypatch):
+    patches.require("rasa")
+    patches.require("rasa_sdk")
+    monkeypatch.setattr(patches, "_installed", lambda package: "3.7.0")
+    for package in ("rasa", "rasa_sdk"):
+        with pytest.raises(patches.PatchVersionError):
+            patches.require(package)
+
+
+# -- action_result_validation ------------------------------------------------------------------
+
+
+def outcome(validate, result):
+    try:
+        return validate(RemoteAction("action_x", None), result)
+    except ValidationError as error:
+        return ("invalid", error.message)
+
+
+@pytest.mark.parametrize("result", RESULTS)
+def test_action_results_are_judged_as_rasa_judges_them(monkeypatch, result):
+    rasa_own = RemoteAction._validate_action_result
+    expected = outcome(rasa_own, result)
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasa_own)
+    action_result_validation.apply()
+    assert RemoteAction._validate_action_result is not rasa_own
+    assert outcome(RemoteAction._validate_action_result, result) == expected
+
+
+# -- graph_schema_memo -------------------------------------------------------------------------
+
+
+def node(*needs: str) -> SchemaNode:
+    return SchemaNode(needs={f"input{i}": n for i, n in enumerate(needs)}, uses=WhitespaceTokenizer,
+                      constructor_name="create", fn="process", config={})
+
+
+def test_minimal_graph_schemas_are_the_same_and_worked_out_once(monkeypatch):
+    monkeypatch.setattr(GraphSchema, "minimal_graph_schema", GraphSchema.minimal_graph_schema)
+    schema = GraphSchema({"a": node(), "b": node("a"), "c": node("a", "b"), "d": node("c"), "e": node("a")})
+    expected = {t: schema.minimal_graph_schema(list(t)) for t in [("d",), ("e",), ("b", "e")]}
+    walks = []
+    walk = GraphSchema._all_dependencies_schema
+    monkeypatch.setattr(GraphSchema, "_all_dependencies_schema",
+                        lambda self, targets: walks.append(targets) or walk(self, targets))
+    graph_schema_memo.apply()
+    walked = []
+    for _ in range(3):
+        for targets, minimal in expected.items():
+            assert schema.minimal_graph_schema(list(targets)).nodes == minimal.nodes
+        walked.append(len(walks))
+    assert walked[0] > 0 and walked[0] == walked[-1], "each set of targets is walked once"
+
+
+# -- sql_session_scope -------------------------------------------------------------------------
+
+
+def surrogate_tracker() -> DialogueStateTracker:
+    tracker = DialogueStateTracker("\ud800", slots=[])
+    tracker.update(UserUttered("hi"))
+    return tracker
+
+
+async def test_an_encoding_error_is_an_error_not_a_server_exit(tmp_path, monkeypatch):
+    sql_session_scope.apply()
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "patched.db"))
+    with pytest.raises(ValueError):  # SystemExit is no Exception: it would fly past this
+        await store.save(surrogate_tracker())
+    store.engine.dispose()
+
+    # What upstream does with the same request, and why the patch exists.
+    monkeypatch.setattr(SQLTrackerStore, "session_scope", sql_session_scope.UPSTREAM["session_scope"])
+    stock = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "stock.db"))
+    with pytest.raises(SystemExit):
+        await stock.save(surrogate_tracker())
+    stock.engine.dispose()
+
+
+# -- shell_channel -----------------------------------------------------------------------------
+
+
+def test_rasa_shell_talks_through_the_projects_rest_channel(monkeypatch):
+    import rasa.core.run
+    from rasa.core.channels import console
+
+    monkeypatch.setattr(rasa.core.run, "_create_single_channel", rasa.core.run._create_single_channel)
+    monkeypatch.setattr(console, "record_messages", console.record_messages)
+    shell_channel.apply()
+    channel = rasa.core.run._create_single_channel("cmdline", None)
+    assert isinstance(channel, shell_channel.CoachShellInput)
+    assert (channel.name(), channel.url_prefix()) == ("cmdline", "rest"), "where rasa shell's console posts"
+    assert console.record_messages.keywords == {"use_response_stream": False}
+    assert type(rasa.core.run._create_single_channel("rest", None)).__name__ == "RestInput"
+
+
+# -- rasa_sdk_errors ---------------------------------------------------------------------------
+
+
+class FakeRequest:
+    def __init__(self, body: dict) -> None:
+        self.json = body
+
+
+@pytest.fixture
+def sanic_apps(monkeypatch):
+    """Several apps named "rasa_sdk" in one process."""
+    from sanic import Sanic
+
+    monkeypatch.setattr(Sanic, "test_mode", True)
+
+
+async def test_a_failing_action_is_answered_without_the_tracker(sanic_apps):
+    from bot.action_server import create_app
+
+    app = create_app("s3cret")
+    tracker = {"sender_id": "tg:1", "events": [{"event": "user", "text": "a private story"}]}
+    handler = app.error_handler.lookup(AttributeError("boom"), None)
+    reply = await handler(FakeRequest({"next_action": "action_clarify", "tracker": tracker}),
+                          AttributeError("boom"))
+    body = json.loads(reply.body)
+    assert reply.status == 500 and body == {"error": "the action failed", "action_name": "action_clarify"}
+    assert "private story" not in reply.body.decode()
+
+
+async def test_rasa_sdk_alone_echoes_the_tracker(sanic_apps):
+    """Why rasa_sdk_errors exists: upstream's handler sends the whole request body back."""
+    from rasa_sdk.endpoint import create_app
+
+    app = create_app("actions", cors_origins=None)
+    handler = app.error_handler.lookup(AttributeError("boom"), None)
+
+    class Request(FakeRequest):
+        def __repr__(self) -> str:
+            return "<Request>"
+
+    body = {"tracker": {"events": [{"text": "a private story"}]}}
+    reply = await handler(Request(body), AttributeError("x"))
+    assert "private story" in reply.body.decode()
+    rasa_sdk_errors.apply(app)
+    reply = await app.error_handler.lookup(AttributeError("boom"), None)(
+        Request({"tracker": {"events": [{"text": "a private story"}]}}), AttributeError("x"))
+    assert "private story" not in reply.body.decode()
+
+
+# -- anonymization_events ----------------------------------------------------------------------
+
+
+class NoStore:
+    async def retrieve(self, sender_id):
+        raise AssertionError("the tracker was read again")
+
+
+async def test_the_log_redaction_hook_costs_no_second_tracker_read(monkeypatch):
+    from rasa.core.processor import MessageProcessor
+    from rasa.plugin import plugin_manager
+
+    from bot import log_redaction
+
+    upstream = MessageProcessor.run_anonymization_pipeline
+    monkeypatch.setattr(MessageProcessor, "run_anonymization_pipeline", upstream)
+    processor = MessageProcessor.__new__(MessageProcessor)
+    processor.tracker_store = NoStore()
+    plugin = log_redaction._RasaPlugin()
+    plugin_manager().register(plugin, name="test_log_redaction")
+    try:
+        with pytest.raises(AssertionError):  # upstream reads it
+            await upstream(processor, DialogueStateTracker("someone", slots=[]))
+        anonymization_events.apply()
+        tracker = DialogueStateTracker("someone", slots=[])
+        await MessageProcessor.run_anonymization_pipeline(processor, tracker)
+    finally:
+        plugin_manager().unregister(plugin)
