@@ -17,7 +17,7 @@ NLP_STAMP    := nlp/en_coach/lexicon.sha256
 TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
                 $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
-.PHONY: setup run train test lint validate test-stories bench bench-quick bench-nlu purge shell cards clean
+.PHONY: setup run train test lint validate test-stories bench bench-quick bench-nlu bench-understanding purge shell cards clean
 
 setup: $(VENV)/.installed $(NLP_STAMP) node_modules/.installed
 
@@ -99,3 +99,8 @@ bench: setup $(MODEL)
 
 bench-quick: setup $(MODEL)
 	$(BIN)/python bench/bench.py --quick
+
+# The held-out understanding benchmark (tests/understanding/) over REST on real servers:
+# the share handled right, overall and per pattern, and the worst cases.
+bench-understanding: setup $(MODEL)
+	$(BIN)/python -m tests.understanding.bench
