@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(NLP_STAMP): bot/lexicon.py bot/nlp.py | $(VENV)/.installed
+$(NLP_STAMP): bot/lexicon.py bot/nlp.py data/words/breaches.yml | $(VENV)/.installed
 	$(BIN)/python -m bot.nlp
 
 # The web chat page's browser-side files (socket.io-client), exactly as locked.
