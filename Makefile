@@ -14,7 +14,8 @@ export RASA_TELEMETRY_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
 NLP_STAMP    := nlp/en_coach/lexicon.sha256
-TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py \
+TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py data/answers/*.yml data/cards/steps.yml \
+                data/words/*.yml \
                 $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
 .PHONY: setup run train test lint validate test-stories bench bench-quick bench-nlu bench-understanding purge shell cards clean

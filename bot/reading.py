@@ -1,0 +1,98 @@
+"""Reading a message the way a person wrote it: sentences, negation, questions, quotes.
+
+Small deterministic helpers used by ``components/reader.py`` (which adds the statistical
+part: per-sentence intents, the breach type by meaning, answers and steps by similarity).
+
+- :func:`sentences` splits a long message into sentences (punctuation and line breaks; a
+  run-on chat message with no punctuation stays one sentence).
+- :func:`negated` tells whether a breach phrase is denied where it stands: "he didn't cheat",
+  "it was never an affair", "I never lied about money" -- but not "I can't stop drinking",
+  "he didn't just cheat" or "I'm not the one who cheated" (who did it is the role cue's business).
+- :func:`is_yes_no` tells a yes/no or "is it normal" question from an open one.
+- :func:`without_quotes` drops what the writer quotes others as saying.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.words import words
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+_ABBREVIATIONS = re.compile(r"\b(?:mr|mrs|ms|dr|st|vs|etc|e\.g|i\.e|approx)\.$", re.IGNORECASE)
+
+# After a negation these words mean the breach still happened: "didn't mean to cheat",
+# "can't stop drinking", "didn't just cheat", "not the one who lied".
+_STILL_HAPPENED = frozenset({
+    "mean", "meant", "want", "wanted", "intend", "intended", "plan", "planned", "stop", "stopped",
+    "quit", "help", "believe", "explain", "understand", "realize", "realise", "know", "knew", "think",
+    "just", "only", "forgive", "forget", "care", "remember", "blame", "one", "sure", "trust", "admit",
+    "deny", "tell", "told", "say", "see", "find", "notice", "expect", "imagine", "why", "how", "control",
+    "hide", "handle", "cope", "sleep", "get", "move", "let", "matter", "even",
+})
+_NEGATIONS = words("negations", "negation") - {"without", "nor", "neither"}
+_CLAUSE_BREAK = frozenset({",", ";", ".", "!", "?", "but", "and", "because", "so", "though", "although"})
+_TOKEN = re.compile(r"[\w']+|[,;.!?]")
+
+_YES_NO_START = re.compile(
+    r"^(?:so |and |but |ok |okay |well |honestly |seriously |please |sorry |hey |also |like )*"
+    r"(?:am|is|are|was|were|do|does|did|will|would|can|could|should|shall|have|has|had|may|might|must|"
+    r"isn't|isnt|aren't|arent|wasn't|wasnt|won't|wont|don't|dont|doesn't|doesnt|didn't|didnt|can't|cant|"
+    r"shouldn't|shouldnt|wouldn't|wouldnt|haven't|havent|am i|is it)\b")
+_YES_NO_INSIDE = re.compile(
+    r"\b(?:is (?:it|this|that) (?:normal|ok|okay|wrong|bad|fair|crazy|weird|common|natural|healthy|possible|"
+    r"too late|too soon|my fault|worth)|am i (?:wrong|crazy|overreacting|stupid|weak|a fool|being|the|to blame|"
+    r"allowed|normal)|is that normal|is this normal|normal to|was it my fault|my fault\?|will (?:he|she|they|"
+    r"it|i|we) ever|should i (?:stay|leave|forgive|trust|be)|do i have to|can (?:i|we|trust|it|a marriage))")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        piece = text[start:match.start()].rstrip()
+        if _ABBREVIATIONS.search(piece):
+            continue
+        if piece.strip():
+            spans.append((start + len(text[start:]) - len(text[start:].lstrip()), match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start + len(text[start:]) - len(text[start:].lstrip()), len(text.rstrip())))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the phrase at ``text[start:end]`` is denied by a negation just before it."""
+    before = _TOKEN.findall(text[:start].lower())[-5:]
+    for i in range(len(before) - 1, -1, -1):
+        token = before[i]
+        if token in _CLAUSE_BREAK:
+            return False
+        if token in _STILL_HAPPENED:
+            return False
+        if token in _NEGATIONS or token.endswith("n't") or token == "no":
+            return True
+    return False
+
+
+def is_yes_no(text: str) -> bool:
+    """"am I wrong to still be angry?", "is it normal to ...", "will she ever trust me again?"."""
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    if not lowered:
+        return False
+    if _YES_NO_INSIDE.search(lowered):
+        return True
+    return bool(_YES_NO_START.match(lowered))
+
+
+def is_question(text: str) -> bool:
+    lowered = text.strip().lower()
+    return lowered.endswith("?") or is_yes_no(lowered) or bool(
+        re.match(r"^(?:so |and |but |ok |well )*(?:how|what|why|when|where|which|who|any (?:tips|advice|idea))\b",
+                 lowered))
+
+
+def without_quotes(text: str) -> str:
+    """The text with quoted speech blanked out (same length, so offsets still hold)."""
+    return re.sub(r"[\"“”][^\"“”]{0,300}[\"“”]", lambda m: " " * len(m.group()), text)
