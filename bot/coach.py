@@ -105,9 +105,9 @@ class Coach:
         turn = Turn()
         role = person.role or reading.get("role")
         breach = person.breach_type or reading.get("breach_type")
+        if role != person.role or breach != person.breach_type:
+            turn.set(role=role, breach_type=breach)
         if reading.get("sentences"):
-            if role != person.role or breach != person.breach_type:
-                turn.set(role=role, breach_type=breach)
             if role or breach:
                 turn.say(f"reflect_{role or 'unknown'}", breach=label(breach) if breach else "this")
         person = person.but(role=role, breach_type=breach)
@@ -260,11 +260,12 @@ class Coach:
                      "refusal": "step_refused"}.get(why, "step_not_yet")
             turn = Turn().say(reply, step=step)
             return turn.extend(self.topic(person, step)).set(pending=None)
-        # Done. Recorded straight away when its own words name it and it reads like its
-        # examples; otherwise the person confirms which step it was.
+        # Done. Recorded straight away when the words name the step outright ("I apologised",
+        # "we agreed on boundaries") and read like its examples; otherwise the person confirms
+        # which step it was first.
         scores = report.get("scores") or {}
         similarity = max((v for k, v in scores.items() if k.split(":")[0] == step), default=0.0)
-        if (entity_step == step or step in (report.get("named") or [])) and similarity >= 0.5:
+        if (entity_step == step or report.get("sure")) and similarity >= 0.45:
             return self._record_done(person, step)
         return self.confirm_step(step)
 

@@ -25,12 +25,25 @@ _ABBREVIATIONS = re.compile(r"\b(?:mr|mrs|ms|dr|st|vs|etc|e\.g|i\.e|approx)\.$",
 # "can't stop drinking", "didn't just cheat", "not the one who lied".
 _STILL_HAPPENED = frozenset({
     "mean", "meant", "want", "wanted", "intend", "intended", "plan", "planned", "stop", "stopped",
-    "quit", "help", "believe", "explain", "understand", "realize", "realise", "know", "knew", "think",
+    "quit", "help", "explain", "understand", "realize", "realise", "know", "knew",
     "just", "only", "forgive", "forget", "care", "remember", "blame", "one", "sure", "trust", "admit",
     "deny", "tell", "told", "say", "see", "find", "notice", "expect", "imagine", "why", "how", "control",
     "hide", "handle", "cope", "sleep", "get", "move", "let", "matter", "even",
 })
-_NEGATIONS = words("negations", "negation") - {"without", "nor", "neither"}
+# "she thinks I relapsed", "he swears he isn't drinking": a claim, not what happened.
+_CLAIMED = frozenset({
+    "thinks", "think", "thought", "believes", "believe", "believed", "suspects", "suspected", "assumes",
+    "assumed", "accuses", "accused", "swears", "swore", "claims", "claimed", "insists", "insisted",
+    "pretends", "pretended", "convinced",
+})
+_DISMISSED_AFTER = re.compile(
+    r"^[^.!?]{0,40}?\b(?:that's|thats|that is|it's|its|it is|that was|it was|which is)\s+not\s+the\s+"
+    r"(?:issue|problem|point|thing)|^[^.!?]{0,40}?\bisn't\s+the\s+(?:issue|problem|point)")
+_BROKEN_PROMISE = re.compile(
+    r"\b(?:promis\w*|swore|swears|said (?:he|she|they)'d|gave (?:me )?(?:his|her) word)\b[^.!?]{0,120}?"
+    r"\b(?:but|and|then|yet|now)\b[^.!?]{0,50}?\b(?:never|didn't|didnt|doesn't|doesnt|hasn't|hasnt|won't|wont|"
+    r"still (?:hasn't|hasnt|doesn't|doesnt)|keeps? (?:putting|pushing) it off|not once|now says)")
+_NEGATIONS = (words("negations", "negation") - {"without", "nor", "neither"}) | {"nobody", "none"}
 _CLAUSE_BREAK = frozenset({",", ";", ".", "!", "?", "but", "and", "because", "so", "though", "although"})
 _TOKEN = re.compile(r"[\w']+|[,;.!?]")
 
@@ -63,17 +76,29 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def negated(text: str, start: int, end: int) -> bool:
-    """Whether the phrase at ``text[start:end]`` is denied by a negation just before it."""
+    """Whether the phrase at ``text[start:end]`` is denied where it stands: by a negation just
+    before it ("he didn't cheat", "nobody lied"), as a mere claim ("she thinks I relapsed"), or
+    dismissed right after ("he's been sober for years, that's not the issue")."""
+    if _DISMISSED_AFTER.search(text[end:].lower()):
+        return True
     before = _TOKEN.findall(text[:start].lower())[-5:]
     for i in range(len(before) - 1, -1, -1):
         token = before[i]
         if token in _CLAUSE_BREAK:
             return False
+        if token in _CLAIMED:
+            return True
         if token in _STILL_HAPPENED:
             return False
         if token in _NEGATIONS or token.endswith("n't") or token == "no":
-            return True
+            # "he swears he isn't drinking": the denial is itself only a claim.
+            return not any(t in _CLAIMED for t in before[:i])
     return False
+
+
+def broken_promise(text: str) -> bool:
+    """"he promised we'd try this year and now says maybe next year": a promise not kept."""
+    return bool(_BROKEN_PROMISE.search(text.lower().replace("’", "'")))
 
 
 def is_yes_no(text: str) -> bool:

@@ -912,8 +912,12 @@ def _correction_point(tokens: list[str]) -> int:
     return point
 
 
-def speaker_role(text: str) -> str | None:
-    """'offender' if the writer did it, 'betrayed' if it was done to them, None if unclear."""
+def speaker_role(text: str, strong_only: bool = False) -> str | None:
+    """'offender' if the writer did it, 'betrayed' if it was done to them, None if unclear.
+
+    ``strong_only``: only a breach phrase decides, never a weak cue ("it was me", "I did"):
+    for questions, where "was it something I did?" says nothing about who broke the trust.
+    """
     tokens = _normalise(_tokens(text))
     if not tokens:
         return None
@@ -923,7 +927,7 @@ def speaker_role(text: str) -> str | None:
     point = _correction_point(tokens)
     if point and any(e.pos >= point for e in events):
         events = [e for e in events if e.pos >= point]
-    for strong in (True, False):
+    for strong in (True,) if strong_only else (True, False):
         for event in sorted(events, key=lambda e: e.pos):
             if event.strong == strong and event.role is not None:
                 return event.role

@@ -93,6 +93,8 @@ def normalise(text: str) -> str:
     text = (text or "").lower()
     for quote in "’‘`´":
         text = text.replace(quote, "'")
+    # Quotation marks go ("she said 'sorry you feel that way'"); apostrophes inside words stay.
+    text = re.sub(r"[\"“”]|(?<![a-z])'|'(?![a-z])", " ", text)
     return " ".join(text.split())
 
 
@@ -136,20 +138,20 @@ def polarity(text: str, step: str | None = None) -> Polarity:
             return Polarity(NOT_DONE, "non_apology")
     if lists["not_yet"].search(clean):
         return Polarity(NOT_DONE, "not_yet")
-    anchor = None
-    if step is not None:
-        match = lists["cues"][step].search(clean)
-        anchor = match.start() if match else None
-    before = clean if anchor is None else clean[:anchor]
-    # Only the words of the same clause, close to the verb, decide.
-    clause = re.split(r"[,;.!?]| but | and then | though ", before)[-1].split()[-WINDOW:]
-    window = " ".join(clause)
-    if lists["negation"].search(window) or re.search(r"\bno\b", window):
-        return Polarity(NOT_DONE, "negated")
-    if lists["future"].search(window):
-        return Polarity(NOT_DONE, "future")
-    if lists["attempt"].search(window):
-        return Polarity(NOT_DONE, "attempt")
+    anchors = [m.start() for m in lists["cues"][step].finditer(clean)] if step is not None else []
+    for anchor in anchors or [None]:
+        # Only the words of the same clause, close to the verb, decide: every mention of the
+        # step's action counts ("we talked about rules but didn't agree on anything").
+        before = clean if anchor is None else clean[:anchor]
+        clause = re.split(r"[,;.!?]| but | and then | though ", before)[-1].split()[-WINDOW:]
+        window = " ".join(clause)
+        if lists["negation"].search(window) or re.search(r"\bno\b", window):
+            return Polarity(NOT_DONE, "negated")
+        if lists["future"].search(window):
+            return Polarity(NOT_DONE, "future")
+        if lists["attempt"].search(window):
+            return Polarity(NOT_DONE, "attempt")
+    anchor = anchors[0] if anchors else None
     if lists["refusal"].search(clean):
         return Polarity(NOT_DONE, "refusal")
     if anchor is None and (lists["negation"].search(clean) or lists["future"].search(clean)):

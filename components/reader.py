@@ -96,6 +96,10 @@ class MessageReader(GraphComponent):
             "min_question_confidence": 0.3,
             # The breach by meaning counts from this probability.
             "min_breach_confidence": 0.45,
+            # Below this the classifier's intent is re-read: a situation by its breach, else the
+            # classifier averaged with the embedding's own, counted from back_off_confidence.
+            "unsure_below": 0.35,
+            "back_off_confidence": 0.3,
             # Below this cosine a step example is no evidence of the step.
             "min_step_similarity": 0.45,
             "min_answer_score": answers.MIN_SCORE,
@@ -128,6 +132,9 @@ class MessageReader(GraphComponent):
         return _unit(np.asarray(sentence.features).reshape(-1))
 
     def train(self, training_data: TrainingData) -> Resource:
+        from bot import nlp
+
+        lexicon = nlp.load()
         vectors, intents, breach_vectors, breaches = [], [], [], []
         for example in training_data.intent_examples:
             vector = self._embedding(example)
@@ -135,7 +142,11 @@ class MessageReader(GraphComponent):
                 continue
             vectors.append(vector)
             intents.append(example.get(INTENT))
+            # The breach an example names: annotated, or found by the lexicon and not denied.
             found = {e["value"] for e in example.get(ENTITIES) or [] if e.get("entity") == "breach_type"}
+            text = example.get(TEXT) or ""
+            found |= {ent.ent_id_ for ent in lexicon(text.lower()).ents
+                      if ent.label_ == "breach_type" and not reading.negated(text, ent.start_char, ent.end_char)}
             if len(found) == 1:
                 breach_vectors.append(vector)
                 breaches.append(found.pop())
@@ -229,7 +240,8 @@ class MessageReader(GraphComponent):
             found["denied"] = sorted({e["value"] for e in denied})
             found["_denied_spans"] = [(e["start"], e["end"]) for e in denied]
 
-    def _breach_by_meaning(self, text: str, vector: np.ndarray | None, found: dict[str, Any]) -> str | None:
+    def _breach_by_meaning(self, text: str, vector: np.ndarray | None, found: dict[str, Any],
+                           strict: bool = False) -> str | None:
         model = self._models.get("breach")
         if model is None:
             return None
@@ -242,7 +254,8 @@ class MessageReader(GraphComponent):
         if vector is None:
             return None
         label, probability = _predict(model, vector[None, :])[0][0]
-        return label if probability >= self.config["min_breach_confidence"] else None
+        needed = self.config["min_breach_confidence"] + (0.15 if strict else 0.0)
+        return label if probability >= needed else None
 
     def _answers(self, vector: np.ndarray, topics: set[str] = frozenset()) -> list[dict[str, Any]]:
         """Nearest bank questions; a weaker match counts when its card is on the topic the
@@ -278,7 +291,7 @@ class MessageReader(GraphComponent):
         step = ranked[0] if ranked else None
         polarity = steps.polarity(whole or text, step)
         return {"step": step, "named": named, "scores": scores, "status": polarity.status,
-                "why": polarity.why}
+                "why": polarity.why, "sure": bool(step and step in entity_steps)}
 
     def _read_short(self, message: Message, text: str, found: dict[str, Any]) -> None:
         vector = self._embedding(message)
@@ -296,25 +309,52 @@ class MessageReader(GraphComponent):
             if candidates:
                 found["answers"] = candidates
                 topic = self._models["answer_topics"].get(candidates[0]["id"])
-                if topic and not (intent or "").startswith("ask_"):
+                confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                if topic and (not (intent or "").startswith("ask_") or confidence < 0.5):
                     self._choose(message, f"ask_{topic}", 0.9)
         entity_steps = [e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == "step"]
         if not question and self._is_step_report(message, text, vector, entity_steps):
             found["step"] = self._step(text, vector, entity_steps)
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            found["step"]["sure"] |= bool(found["step"]["step"] and ranking and
+                                          ranking[0].get(INTENT_NAME_KEY) == "report_step_done" and
+                                          float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0) >= 0.5)
             if found["step"]["step"] is not None and intent != "report_step_done":
                 self._choose(message, "report_step_done", 0.9)
-        if not question:
-            role = speaker_role(reading.without_quotes(text))
-            if role:
-                found["role"] = role
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent in SITUATION or intent == "inform_breach_type":
-            named = [e for e in message.get(ENTITIES) or [] if e.get("entity") == "breach_type"]
-            if not named:
-                breach = self._breach_by_meaning(text, vector, found)
+        role = speaker_role(reading.without_quotes(text), strong_only=question)
+        if role:
+            found["role"] = role
+        current = message.get(INTENT) or {}
+        intent = current.get(INTENT_NAME_KEY)
+        unsure = float(current.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self.config["unsure_below"]
+        named = [e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == "breach_type"]
+        if intent in SITUATION or intent == "inform_breach_type" or (unsure and not question):
+            if not named and reading.broken_promise(text):
+                found["breach_type"] = "broken_promises"
+            elif not named:
+                breach = self._breach_by_meaning(text, vector, found, strict=intent not in SITUATION)
                 if breach:
                     found["breach_type"] = breach
+        if unsure and intent not in SITUATION and not found.get("answers") and (
+                named or found.get("breach_type") and not question):
+            # The classifier is unsure, but the words tell a situation: "it's not the first time
+            # she's lied, she lies about everything" is someone telling what happened.
+            name = {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}.get(found.get("role"),
+                                                                                  "inform_breach_type")
+            self._choose(message, name, 0.6)
+        elif unsure and vector is not None and "intent" in self._models:
+            self._back_off(message, vector)
         found.pop("_denied_spans", None)
+
+    def _back_off(self, message: Message, vector: np.ndarray) -> None:
+        """The classifier is unsure: average its view with the embedding's own classifier."""
+        ranking = {r.get(INTENT_NAME_KEY): float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                   for r in message.get(INTENT_RANKING_KEY) or []}
+        embedded = dict(_predict(self._models["intent"], vector[None, :])[0])
+        combined = {k: (ranking.get(k, 0.0) + embedded.get(k, 0.0)) / 2 for k in set(ranking) | set(embedded)}
+        best, probability = max(combined.items(), key=lambda x: x[1])
+        if probability >= self.config["back_off_confidence"] and best not in NEVER_OVERRIDDEN:
+            self._choose(message, best, probability)
 
     def _is_step_report(self, message: Message, text: str, vector: np.ndarray | None,
                         entity_steps: list[str]) -> bool:

@@ -264,10 +264,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="case files (default: tests/understanding/*.yml)")
     parser.add_argument("--worst", type=int, default=25, help="how many wrong cases to list")
     parser.add_argument("--pattern", action="append", help="only these patterns")
+    parser.add_argument("--case", action="append", help="only these case ids (shows the replies)")
     args = parser.parse_args(argv)
     cases = load_cases(args.files or default_files())
     if args.pattern:
         cases = [c for c in cases if c["pattern"] in args.pattern]
+    if args.case:
+        cases = [c for c in cases if c["id"] in args.case]
     if not cases:
         print("no cases found", file=sys.stderr)
         return 1
@@ -286,6 +289,15 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             servers.stop()
     print(report(outcomes, args.worst))
+    if args.case:
+        for outcome in outcomes:
+            print(f"\n{outcome.case['id']}: {' '.join(outcome.case['text'].split())[:300]}")
+            for reply in outcome.replies:
+                custom = reply.get("custom") or {}
+                shown = (reply.get("text") or "").replace("\n", " | ")[:160]
+                extra = {k: custom.get(k) for k in ("type", "topic", "role", "card_id") if k in custom}
+                buttons = [b.get("payload") for b in reply.get("buttons") or []]
+                print(f"   {shown} {extra or ''} {buttons or ''}")
     print(f"\n{len(cases)} cases in {took:.0f} s, model {MODEL.name}")
     return 0
 
