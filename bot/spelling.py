@@ -133,12 +133,12 @@ class Speller:
         best = min(found, key=rank)
         return best.term
 
-    def word(self, token: str) -> str | None:
+    def word(self, token: str, chat_only: bool = False) -> str | None:
         """The replacement for one token, or None to keep it."""
         lower = token.lower()
         if lower in self.chat and (token.islower() or token[1:].islower() or len(token) == 1):
             return self.chat[lower]
-        if not token.islower() or len(token) < 3 or "'" in token or lower in self.known:
+        if chat_only or not token.islower() or len(token) < 3 or "'" in token or lower in self.known:
             return None
         if re.search(r"(.)\1\1", lower):  # "sooo", "pleeease": one or two of each
             for squeezed in (re.sub(r"(.)\1+", r"\1", lower), re.sub(r"(.)\1+", r"\1\1", lower)):
@@ -147,13 +147,14 @@ class Speller:
             lower = re.sub(r"(.)\1+", r"\1\1", lower)
         return self.suggest(lower)
 
-    def correct(self, text: str) -> Correction:
+    def correct(self, text: str, chat_only: bool = False) -> Correction:
+        """``chat_only``: only chat forms ("thx", "u"), no dictionary guesses."""
         pieces: list[str] = []
         edits: list[Edit] = []
         last = 0
         length = 0  # of the corrected text so far
         for match in WORD.finditer(text):
-            replacement = self.word(match.group())
+            replacement = self.word(match.group(), chat_only)
             if replacement is None or replacement == match.group().lower():
                 continue
             if match.group()[0].isupper():

@@ -92,8 +92,8 @@ class MessageReader(GraphComponent):
         return {
             # A message of at least this many words and two sentences is read sentence by sentence.
             "long_words": 25,
-            # A sentence's question counts from this probability of its topic.
-            "min_question_confidence": 0.3,
+            # A question sentence's topic counts from this probability (topics only).
+            "min_question_confidence": 0.15,
             # The breach by meaning counts from this probability.
             "min_breach_confidence": 0.45,
             # Below this the classifier's intent is re-read: a situation by its breach, else the
@@ -402,7 +402,10 @@ class MessageReader(GraphComponent):
         for index in range(len(pieces) - 1, -1, -1):
             if not reading.is_question(pieces[index]):
                 continue
-            topics = [(i, p) for i, p in intents[index] if i.startswith("ask_")]
+            # The sentence's own topic, with the whole message's view as a second opinion.
+            whole_topics = {r.get(INTENT_NAME_KEY): float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                            for r in message.get(INTENT_RANKING_KEY) or []}
+            topics = [(i, p + 0.5 * whole_topics.get(i, 0.0)) for i, p in intents[index] if i.startswith("ask_")]
             if reading.is_yes_no(pieces[index]):
                 candidates = self._answers(vectors[index], {i for i, _ in intents[index][:2]})
                 if candidates:
@@ -410,6 +413,7 @@ class MessageReader(GraphComponent):
                     topic = self._models["answer_topics"].get(candidates[0]["id"])
                     if topic:
                         topics.insert(0, (f"ask_{topic}", 1.0))
+            topics.sort(key=lambda x: -x[1])
             if topics and topics[0][1] >= self.config["min_question_confidence"]:
                 found["question"] = topics[0][0]
                 break

@@ -117,7 +117,8 @@ class TextPrep(GraphComponent):
                                 add_to_output=True)
                     continue
             if self.config["correct_spelling"]:
-                corrected = self._speller.correct(text)
+                # A word or two on its own ("merci", a name) is left as written, bar chat forms.
+                corrected = self._speller.correct(text, chat_only=len(text.split()) <= 2)
                 if corrected.edits:
                     message.set(CORRECTION, corrected)
                     message.set(TEXT, corrected.text)
