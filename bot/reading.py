@@ -54,7 +54,8 @@ _YES_NO_START = re.compile(
     r"shouldn't|shouldnt|wouldn't|wouldnt|haven't|havent|am i|is it)\b")
 _YES_NO_INSIDE = re.compile(
     r"\b(?:is (?:it|this|that) (?:normal|ok|okay|wrong|bad|fair|crazy|weird|common|natural|healthy|possible|"
-    r"too late|too soon|my fault|worth)|am i (?:wrong|crazy|overreacting|stupid|weak|a fool|being|the|to blame|"
+    r"too late|too soon|my fault|worth)|"
+    r"am i (?:wrong|crazy|overreacting|stupid|weak|a fool|being|the|to blame|"
     r"allowed|normal)|is that normal|is this normal|normal to|was it my fault|my fault\?|will (?:he|she|they|"
     r"it|i|we) ever|should i (?:stay|leave|forgive|trust|be)|do i have to|can (?:i|we|trust|it|a marriage))")
 
@@ -114,7 +115,8 @@ def is_yes_no(text: str) -> bool:
 def is_question(text: str) -> bool:
     lowered = text.strip().lower()
     return lowered.endswith("?") or is_yes_no(lowered) or bool(
-        re.match(r"^(?:so |and |but |ok |well )*(?:how|what|why|when|where|which|who|any (?:tips|advice|idea))\b",
+        re.match(r"^(?:so |and |but |ok |well )*"
+                 r"(?:how|what|why|when|where|which|who|any (?:tips|advice|idea))\b",
                  lowered))
 
 

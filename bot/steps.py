@@ -84,7 +84,8 @@ def _lists() -> dict[str, re.Pattern]:
     lists = words.load("polarity")
     compiled = {name: _phrase_re(lists[name]) for name in
                 ("not_yet", "future", "attempt", "refusal", "non_apology", "positive", "hedge", "yes")}
-    compiled["negation"] = _phrase_re(words.words("negations", "negation") - {"without", "no", "nor", "neither"})
+    negations = words.words("negations", "negation") - {"without", "no", "nor", "neither"}
+    compiled["negation"] = _phrase_re(negations)
     compiled["cues"] = {step: _phrase_re(c.cues) for step, c in criteria().items()}
     return compiled
 
@@ -134,7 +135,8 @@ def polarity(text: str, step: str | None = None) -> Polarity:
     # Praise that looks negative is read first and set aside.
     clean = lists["positive"].sub(" ok ", raw)
     if step in ("apologize", "acknowledge") or step is None:
-        if lists["non_apology"].search(clean) or re.search(r"\b(?:apologi[sz]ed|said sorry|sorry),? but\b", clean):
+        but = re.search(r"\b(?:apologi[sz]ed|said sorry|sorry),? but\b", clean)
+        if lists["non_apology"].search(clean) or but:
             return Polarity(NOT_DONE, "non_apology")
     if lists["not_yet"].search(clean):
         return Polarity(NOT_DONE, "not_yet")

@@ -82,7 +82,8 @@ def _predict(model: dict[str, np.ndarray], features: np.ndarray) -> list[list[tu
     probabilities = np.exp(logits)
     probabilities /= probabilities.sum(axis=1, keepdims=True)
     classes = model["classes"]
-    return [sorted(zip(classes.tolist(), row.tolist()), key=lambda x: -x[1]) for row in probabilities]
+    return [sorted(zip(classes.tolist(), row.tolist(), strict=True), key=lambda x: -x[1])
+            for row in probabilities]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -146,7 +147,8 @@ class MessageReader(GraphComponent):
             found = {e["value"] for e in example.get(ENTITIES) or [] if e.get("entity") == "breach_type"}
             text = example.get(TEXT) or ""
             found |= {ent.ent_id_ for ent in lexicon(text.lower()).ents
-                      if ent.label_ == "breach_type" and not reading.negated(text, ent.start_char, ent.end_char)}
+                      if ent.label_ == "breach_type"
+                      and not reading.negated(text, ent.start_char, ent.end_char)}
             if len(found) == 1:
                 breach_vectors.append(vector)
                 breaches.append(found.pop())
@@ -231,7 +233,8 @@ class MessageReader(GraphComponent):
     def _deny_negated(self, message: Message, text: str, found: dict[str, Any]) -> None:
         kept, denied = [], []
         for entity in message.get(ENTITIES) or []:
-            if entity.get("entity") == "breach_type" and reading.negated(text, entity["start"], entity["end"]):
+            if entity.get("entity") == "breach_type" and reading.negated(
+                    text, entity["start"], entity["end"]):
                 denied.append(entity)
             else:
                 kept.append(entity)
@@ -374,11 +377,12 @@ class MessageReader(GraphComponent):
                    found: dict[str, Any]) -> None:
         pieces = [text[s:e] for s, e in spans]
         vectors = _unit(encoder().encode(pieces))
-        intents = _predict(self._models["intent"], vectors) if "intent" in self._models else [[]] * len(pieces)
+        intents = (_predict(self._models["intent"], vectors) if "intent" in self._models
+                   else [[]] * len(pieces))
         found["sentences"] = len(pieces)
         votes: Counter[str] = Counter()
         quiet = reading.without_quotes(text)
-        for (start, end), ranked in zip(spans, intents):
+        for (start, end), ranked in zip(spans, intents, strict=True):
             role = speaker_role(quiet[start:end])
             if role:
                 votes[role] += 1.5
@@ -405,7 +409,8 @@ class MessageReader(GraphComponent):
             # The sentence's own topic, with the whole message's view as a second opinion.
             whole_topics = {r.get(INTENT_NAME_KEY): float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
                             for r in message.get(INTENT_RANKING_KEY) or []}
-            topics = [(i, p + 0.5 * whole_topics.get(i, 0.0)) for i, p in intents[index] if i.startswith("ask_")]
+            topics = [(i, p + 0.5 * whole_topics.get(i, 0.0)) for i, p in intents[index]
+                      if i.startswith("ask_")]
             if reading.is_yes_no(pieces[index]):
                 candidates = self._answers(vectors[index], {i for i, _ in intents[index][:2]})
                 if candidates:
@@ -440,7 +445,8 @@ class MessageReader(GraphComponent):
                                                                                   "inform_breach_type")
             self._choose(message, name, 0.9)
         elif whole in SITUATION and found.get("role") and SITUATION[whole] != found["role"]:
-            self._choose(message, {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}[found["role"]], 0.9)
+            name = {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}[found["role"]]
+            self._choose(message, name, 0.9)
         found.pop("_denied_spans", None)
 
     @staticmethod
@@ -454,7 +460,8 @@ class MessageReader(GraphComponent):
         rest = sum(float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in ranking)
         if rest > 1.0 - confidence:
             for r in ranking:
-                r[PREDICTED_CONFIDENCE_KEY] = float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) * (1.0 - confidence) / rest
+                share = float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / rest
+                r[PREDICTED_CONFIDENCE_KEY] = share * (1.0 - confidence)
         message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
 

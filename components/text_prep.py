@@ -97,12 +97,14 @@ class TextPrep(GraphComponent):
         for example in training_data.training_examples:
             text = example.get(TEXT)
             if isinstance(text, str) and text and self.config["correct_spelling"]:
-                if self.config["detect_language"] and language.detect(text, self._speller.english_share(text)):
+                share = self._speller.english_share(text)
+                if self.config["detect_language"] and language.detect(text, share):
                     continue  # never "corrected" into English words
                 corrected = self._speller.correct(text)
                 if corrected.edits:
                     example.set(TEXT, corrected.text)
-                    example.set(ENTITIES, _shift_entities(example.get(ENTITIES) or [], corrected, forward=True))
+                    moved = _shift_entities(example.get(ENTITIES) or [], corrected, forward=True)
+                    example.set(ENTITIES, moved)
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:

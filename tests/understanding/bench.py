@@ -110,7 +110,8 @@ def validate(case: dict) -> list[str]:
 # -- reading the replies ------------------------------------------------------------------------
 
 def customs(replies: list[dict], kind: str) -> list[dict]:
-    return [r["custom"] for r in replies if isinstance(r.get("custom"), dict) and r["custom"].get("type") == kind]
+    return [r["custom"] for r in replies
+            if isinstance(r.get("custom"), dict) and r["custom"].get("type") == kind]
 
 
 def payloads(replies: list[dict]) -> set[str]:
@@ -191,7 +192,8 @@ def judge(case: dict, replies: list[dict], follow_up: list[dict] | None, done_be
         if not answers:
             failures.append("no direct answer")
         else:
-            position = next(i for i, r in enumerate(replies) if (r.get("custom") or {}).get("type") == "answer")
+            position = next(i for i, r in enumerate(replies)
+                            if (r.get("custom") or {}).get("type") == "answer")
             first_card = next((i for i, r in enumerate(replies)
                                if (r.get("custom") or {}).get("type") == "advice_card"), len(replies))
             # The answer's own text comes right before its payload; one short reflection may lead.
@@ -201,7 +203,8 @@ def judge(case: dict, replies: list[dict], follow_up: list[dict] | None, done_be
     if "language_notice" in expect:
         noticed = any(notice in t for t in texts)
         if noticed != bool(expect["language_notice"]):
-            failures.append("no English-only notice" if expect["language_notice"] else "needless language notice")
+            failures.append("no English-only notice" if expect["language_notice"]
+                            else "needless language notice")
     if expect.get("restate") and not customs(replies, "restate"):
         failures.append("no plainer restatement")
     if expect.get("remember") and not customs(replies, "remembered"):
