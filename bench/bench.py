@@ -30,6 +30,10 @@ sys.path.insert(0, str(PROJECT))
 from bot import cards, launcher  # noqa: E402
 
 RESULTS = PROJECT / "bench" / "results"
+# Shifted like the tests' ports (TEST_PORT_OFFSET), so parallel checkouts can bench at once.
+_OFFSET = int(os.environ.get("TEST_PORT_OFFSET", "0"))
+COACH_PORT = 25005 + _OFFSET
+STOCK_PORT = 25105 + _OFFSET
 BIN = Path(sys.executable).parent
 
 # A person's way through the coach: role and breach, cards, the plan, progress.
@@ -49,6 +53,19 @@ COACH_SCRIPT = [
     "can trust really be rebuilt",
     "thanks",
 ]
+# A hurt partner's account of about 200 words in one message: read sentence by sentence, so
+# the MiniLM encoder runs once for the message and once for its sentences.
+LONG_MESSAGE = (
+    "I honestly don't know how to start this. Two weeks ago I was looking for a charger in my wife's bag "
+    "and found a second phone. I told myself it had to be for work but I opened it anyway. There were "
+    "months of messages with a man from her running club, some of them really intimate, plans to meet "
+    "when I was away with the kids, photos I wish I had never seen. When I asked her about it she said "
+    "it was just a friendship that got out of hand and that nothing physical happened. Then two days "
+    "later she admitted they had slept together twice. She cried and said she would end it, and she "
+    "says she has. I want to believe her, but I keep checking her location and lying awake going over "
+    "every late night she had this year. Our daughter keeps asking why I look so tired. Part of me "
+    "wants to leave and part of me still loves her. Is it normal to feel this confused?"
+)
 # `rasa init`'s moodbot, driven through its own stories.
 STOCK_SCRIPT = [
     "hi", "I am sad", "yes", "great", "hello", "I am feeling very good",
@@ -143,10 +160,15 @@ def measure(port: int, script: list[str], turns: int, tag: str) -> dict:
     }
 
 
+def long_message(port: int, turns: int, tag: str) -> dict:
+    """One person at a time sends the long account, each time as a new conversation."""
+    return drive(port, [LONG_MESSAGE], 1, turns, f"{tag}-long")
+
+
 def run_coach(workdir: Path, turns: int) -> dict:
     env = launcher.environment()
-    env.update(DATABASE_URL=f"sqlite:///{workdir / 'coach.db'}", RASA_PORT="25005", WEB_PORT="25080",
-               ACTION_SERVER_PORT="25055")
+    env.update(DATABASE_URL=f"sqlite:///{workdir / 'coach.db'}", RASA_PORT=str(COACH_PORT),
+               WEB_PORT=str(COACH_PORT + 75), ACTION_SERVER_PORT=str(COACH_PORT + 50))
     cards.load(env["DATABASE_URL"])
     log = open(workdir / "coach.log", "wb")  # noqa: SIM115
     started = time.monotonic()
@@ -156,8 +178,9 @@ def run_coach(workdir: Path, turns: int) -> dict:
         for name, command in launcher.commands(env, launcher.MODEL).items()
     }
     try:
-        first = wait_first_answer(25005, started)
-        result = measure(25005, COACH_SCRIPT, turns, "coach")
+        first = wait_first_answer(COACH_PORT, started)
+        result = measure(COACH_PORT, COACH_SCRIPT, turns, "coach")
+        result["long"] = long_message(COACH_PORT, max(turns // 10, 12), "coach")
         result["start_to_first_answer_s"] = round(first, 1)
         result["rss_mb"] = {name: round(peak_rss_mb(p.pid), 0) for name, p in processes.items()}
         return result
@@ -174,12 +197,13 @@ def run_stock(workdir: Path, turns: int) -> dict:
     model = sorted((project / "models").glob("*.tar.gz"))[-1]
     log = open(workdir / "stock.log", "wb")  # noqa: SIM115
     started = time.monotonic()
-    process = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model), "--port", "25105"],
+    process = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model), "--port", str(STOCK_PORT)],
                                cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
-        first = wait_first_answer(25105, started)
-        result = measure(25105, STOCK_SCRIPT, turns, "stock")
+        first = wait_first_answer(STOCK_PORT, started)
+        result = measure(STOCK_PORT, STOCK_SCRIPT, turns, "stock")
+        result["long"] = long_message(STOCK_PORT, max(turns // 10, 12), "stock")
         result["start_to_first_answer_s"] = round(first, 1)
         result["rss_mb"] = {"rasa server": round(peak_rss_mb(process.pid), 0)}
         return result
@@ -217,6 +241,9 @@ def table(results: dict) -> str:
     for load, label in (("single", "1 user"), ("concurrent16", "16 users")):
         for key in ("p50_ms", "p95_ms", "p99_ms"):
             rows.append((f"{label} {key}", c[load][key], s[load][key], ratio(c[load][key], s[load][key])))
+    if "long" in c and "long" in s:
+        rows.append(("long message (~200 words) p50_ms", c["long"]["p50_ms"], s["long"]["p50_ms"],
+                     ratio(c["long"]["p50_ms"], s["long"]["p50_ms"])))
     rows.append(("16 users turns/s", c["concurrent16"]["turns_per_s"], s["concurrent16"]["turns_per_s"],
                  ratio(c["concurrent16"]["turns_per_s"], s["concurrent16"]["turns_per_s"])))
     rows.append(("rasa server peak RSS MB", c["rss_mb"]["rasa server"], s["rss_mb"]["rasa server"],

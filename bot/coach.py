@@ -160,6 +160,11 @@ class Coach:
         if held:
             return turn.extend(held)
         if new_role is None:
+            if breach:
+                # What applies to both sides now; the side decides the rest.
+                card = self.cards.first(breach, None)
+                if card is not None:
+                    self._card(person, card, turn)
             return turn.say("ask_role", buttons=ROLE_BUTTONS).set(pending=CHOOSE_ROLE)
         if breach is None:
             return turn.say("ask_breach_type", buttons=breach_buttons())
@@ -265,7 +270,7 @@ class Coach:
         # which step it was first.
         scores = report.get("scores") or {}
         similarity = max((v for k, v in scores.items() if k.split(":")[0] == step), default=0.0)
-        if (entity_step == step or report.get("sure")) and similarity >= 0.45:
+        if entity_step == step or report.get("sure") and similarity >= 0.45:
             return self._record_done(person, step)
         return self.confirm_step(step)
 
@@ -296,7 +301,8 @@ class Coach:
                 buttons=[button(s, "report_step_undone", step=s) for s in done],
             )
         if step not in done:
-            return Turn().say("step_not_done", step=step)
+            # "I haven't apologised yet": nothing to undo, but a step still ahead, so help with it.
+            return Turn().say("step_not_yet", step=step).extend(self.topic(person, step))
         return Turn().say("confirm_step_undone", step=step, buttons=YES_NO).set(
             pending=f"step_undone:{step}"
         )

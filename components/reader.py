@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter
 from typing import Any
 
@@ -49,6 +50,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import answers, reading, steps
 from bot.role_cue import speaker_role
 from bot.sentence_encoder import encoder
+from bot.topics import topic_for_intent
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,13 @@ LANGUAGE = "language"
 SITUATION = {"i_was_betrayed": "betrayed", "i_broke_trust": "offender", "express_hurt": "betrayed",
              "express_guilt": "offender"}
 SAFETY_INTENTS = frozenset({"crisis_self_harm", "report_abuse"})
+# Requests about the conversation or the plan itself: never re-read as a step report or a situation.
+CONTROL = frozenset({
+    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "ask_capabilities", "ask_more",
+    "ask_rephrase", "start_plan", "report_step_undone", "ask_progress", "ask_next_step", "reset_progress",
+    "delete_my_data", "ask_data_kept", "other_language",
+})
+_WHAT_TO_DO = re.compile(r"\bwhat (?:should|do|can|shall|would) (?:i|we) do\b|\bwhat now\b|\bhelp me\b")
 # Intents a person's own wording may be re-read from; a button payload or safety never is.
 NEVER_OVERRIDDEN = SAFETY_INTENTS | {"report_safe", "inform_region", "delete_my_data", "ask_safety_plan"}
 
@@ -316,7 +325,8 @@ class MessageReader(GraphComponent):
                 if topic and (not (intent or "").startswith("ask_") or confidence < 0.5):
                     self._choose(message, f"ask_{topic}", 0.9)
         entity_steps = [e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == "step"]
-        if not question and self._is_step_report(message, text, vector, entity_steps):
+        if not question and intent not in CONTROL and self._is_step_report(
+                message, text, vector, entity_steps):
             found["step"] = self._step(text, vector, entity_steps)
             ranking = message.get(INTENT_RANKING_KEY) or []
             found["step"]["sure"] |= bool(found["step"]["step"] and ranking and
@@ -338,14 +348,15 @@ class MessageReader(GraphComponent):
                 breach = self._breach_by_meaning(text, vector, found, strict=intent not in SITUATION)
                 if breach:
                     found["breach_type"] = breach
-        if unsure and intent not in SITUATION and not found.get("answers") and (
-                named or found.get("breach_type") and not question):
+        asks_for_help = bool(_WHAT_TO_DO.search(text.lower()))
+        if unsure and intent not in set(SITUATION) | CONTROL and not found.get("answers") and (
+                (named or found.get("breach_type")) and (not question or asks_for_help)):
             # The classifier is unsure, but the words tell a situation: "it's not the first time
             # she's lied, she lies about everything" is someone telling what happened.
             name = {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}.get(found.get("role"),
                                                                                   "inform_breach_type")
             self._choose(message, name, 0.6)
-        elif unsure and vector is not None and "intent" in self._models:
+        elif unsure and intent not in CONTROL and vector is not None and "intent" in self._models:
             self._back_off(message, vector)
         found.pop("_denied_spans", None)
 
@@ -410,7 +421,7 @@ class MessageReader(GraphComponent):
             whole_topics = {r.get(INTENT_NAME_KEY): float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
                             for r in message.get(INTENT_RANKING_KEY) or []}
             topics = [(i, p + 0.5 * whole_topics.get(i, 0.0)) for i, p in intents[index]
-                      if i.startswith("ask_")]
+                      if topic_for_intent(i)]
             if reading.is_yes_no(pieces[index]):
                 candidates = self._answers(vectors[index], {i for i, _ in intents[index][:2]})
                 if candidates:

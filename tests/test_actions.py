@@ -158,9 +158,10 @@ async def test_no_breach_type_asks_which_with_buttons(coach):
 async def test_breach_type_without_a_role_asks_the_role_with_buttons(coach):
     events, messages = await run(conversation.ActionSituation(),
                                  tracker("inform_breach_type", [ent("breach_type", "addiction")]))
-    assert responses(messages) == ["ack_breach", "ask_role"]
+    assert responses(messages) == ["ack_breach", None, "ask_role"]
+    assert cards_in(messages)[0] == {**cards_in(messages)[0], "topic": "addiction", "role": "any"}
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/i_broke_trust", "/i_was_betrayed"]
-    assert slots(events) == {"role": None, "breach_type": "addiction", "pending": "choose_role"}
+    assert slots(events)["pending"] == "choose_role" and slots(events)["breach_type"] == "addiction"
 
 
 async def test_yes_to_the_either_or_question_asks_it_again_as_a_choice(coach):

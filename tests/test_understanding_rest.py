@@ -31,7 +31,8 @@ def servers(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
     folder = tmp_path_factory.mktemp("understanding")
-    running = Servers(f"sqlite:///{folder / 'coach.db'}", folder, rasa_port=port(15405), action_port=port(15455))
+    running = Servers(f"sqlite:///{folder / 'coach.db'}", folder,
+                      rasa_port=port(15405), action_port=port(15455))
     running.start()
     yield running
     running.stop()
@@ -103,7 +104,8 @@ def test_what_do_you_mean_and_what_do_you_remember(servers):
     restated = servers.send("und-ctx", "what do you mean?")
     assert customs(restated, "restate")
     remembered = customs(servers.send("und-ctx", "what do you remember about me?"), "remembered")
-    assert remembered and remembered[0]["role"] == "offender" and remembered[0]["breach_type"] == "financial_secrecy"
+    assert remembered and remembered[0]["role"] == "offender"
+    assert remembered[0]["breach_type"] == "financial_secrecy"
 
 
 def test_the_original_text_is_what_is_stored(servers):
