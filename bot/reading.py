@@ -112,12 +112,17 @@ def is_yes_no(text: str) -> bool:
     return bool(_YES_NO_START.match(lowered))
 
 
+_OPEN_QUESTION = re.compile(r"^(?:so |and |but |ok |well )*"
+                            r"(?:how|what|why|when|where|which|who|any (?:tips|advice|idea))\b")
+
+
 def is_question(text: str) -> bool:
+    """A question anywhere in it: "he never apologised, how do I ask for one" is one too."""
     lowered = text.strip().lower()
-    return lowered.endswith("?") or is_yes_no(lowered) or bool(
-        re.match(r"^(?:so |and |but |ok |well )*"
-                 r"(?:how|what|why|when|where|which|who|any (?:tips|advice|idea))\b",
-                 lowered))
+    if "?" in lowered or is_yes_no(lowered):
+        return True
+    clauses = [c.strip() for c in re.split(r"[,;.!]| but | so ", lowered) if c.strip()]
+    return any(_OPEN_QUESTION.match(c) or _YES_NO_START.match(c) for c in clauses)
 
 
 def without_quotes(text: str) -> str:

@@ -23,9 +23,16 @@ from tests.understanding import bench
 PROJECT = Path(__file__).resolve().parent.parent
 NEAR = 0.9
 SHORT = 3
-# The floor: what the benchmark reached when this was committed (tests/understanding/README.md).
-FLOOR_OVERALL = 0.60
-FLOOR_PATTERN = 0.30
+# The floor: what the benchmark reached when this was committed (tests/understanding/README.md),
+# less about one case per pattern for run-to-run jitter (a retrained model, timing).
+FLOOR_OVERALL = 0.79
+FLOOR_PATTERN = {
+    "confirmation": 0.97, "context": 0.97, "language": 0.92, "long_story": 0.42, "negation": 0.66,
+    "plain": 0.84, "role": 0.68, "step_report_negative": 0.78, "step_report_positive": 0.80,
+    "typos": 0.81, "yes_no": 0.70,
+}
+# A pattern a future set adds is held to the lowest floor.
+FLOOR_NEW_PATTERN = min(FLOOR_PATTERN.values())
 
 
 def normalised(text: str) -> str:
@@ -108,5 +115,10 @@ def test_understanding_stays_above_its_floor(tmp_path, capsys):
     with capsys.disabled():
         print("\n" + bench.report(outcomes, worst=10))
     assert overall >= FLOOR_OVERALL
-    low = {p: round(r / t, 2) for p, (r, t) in patterns.items() if r / t < FLOOR_PATTERN}
-    assert not low, f"patterns below the floor of {FLOOR_PATTERN}: {low}"
+    low = {p: round(r / t, 2) for p, (r, t) in patterns.items()
+           if r / t < FLOOR_PATTERN.get(p, FLOOR_NEW_PATTERN)}
+    assert not low, f"patterns below their floor: {low}"
+    # Never a step from a report that says it did not happen.
+    wrong = [o.case["id"] for o in outcomes if o.case["pattern"] == "step_report_negative"
+             and any(f.startswith("step recorded") for f in o.failures)]
+    assert not wrong, f"steps recorded from negative reports: {wrong}"
