@@ -112,6 +112,11 @@ def is_yes_no(text: str) -> bool:
     return bool(_YES_NO_START.match(lowered))
 
 
+_TRAILING_QUESTION = re.compile(
+    r"^(?:so |and |ok |well )*(?:how|why|should|can|could|would|will|is|are|do|does|did|am|"
+    r"any (?:tips|advice|idea))\b"
+    r"|^(?:so |and |ok |well )*(?:what|where|when)\s+(?:do|does|did|should|can|could|would|will|"
+    r"is|are|was|were|am|have|has)\b")
 _OPEN_QUESTION = re.compile(r"^(?:so |and |but |ok |well )*"
                             r"(?:how|what|why|when|where|which|who|any (?:tips|advice|idea))\b")
 
@@ -121,8 +126,10 @@ def is_question(text: str) -> bool:
     lowered = text.strip().lower()
     if "?" in lowered or is_yes_no(lowered):
         return True
-    clauses = [c.strip() for c in re.split(r"[,;.!]| but | so ", lowered) if c.strip()]
-    return any(_OPEN_QUESTION.match(c) or _YES_NO_START.match(c) for c in clauses)
+    # A question trailing a statement: "he never apologised, how do I ask for one". Only the
+    # last clause, and only in question order ("which is knowing where he is" is no question).
+    clauses = [c.strip() for c in re.split(r"[,;.!]| but ", lowered) if c.strip()]
+    return bool(clauses) and bool(_TRAILING_QUESTION.match(clauses[-1]))
 
 
 def without_quotes(text: str) -> str:

@@ -382,10 +382,6 @@ class MessageReader(GraphComponent):
         reported = next((float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in ranking[:4]
                          if r.get(INTENT_NAME_KEY) == "report_step_done"), 0.0)
         best = max(self._step_scores(vector).values(), default=0.0)
-        if ranking and float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= 0.6:
-            # The classifier is sure it is something else ("she confronted me and I admitted
-            # everything" tells the situation): only a close step example outweighs it.
-            return best >= 0.6
         return reported >= 0.08 or best >= self.config["min_step_similarity"] + 0.05
 
     def _read_long(self, message: Message, text: str, spans: list[tuple[int, int]],

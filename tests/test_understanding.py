@@ -25,11 +25,11 @@ NEAR = 0.9
 SHORT = 3
 # The floor: what the benchmark reached when this was committed (tests/understanding/README.md),
 # less about one case per pattern for run-to-run jitter (a retrained model, timing).
-FLOOR_OVERALL = 0.79
+FLOOR_OVERALL = 0.80
 FLOOR_PATTERN = {
     "confirmation": 0.97, "context": 0.97, "language": 0.92, "long_story": 0.42, "negation": 0.66,
-    "plain": 0.84, "role": 0.68, "step_report_negative": 0.78, "step_report_positive": 0.80,
-    "typos": 0.81, "yes_no": 0.70,
+    "plain": 0.84, "role": 0.69, "step_report_negative": 0.78, "step_report_positive": 0.80,
+    "typos": 0.84, "yes_no": 0.70,
 }
 # A pattern a future set adds is held to the lowest floor.
 FLOOR_NEW_PATTERN = min(FLOOR_PATTERN.values())
