@@ -84,6 +84,7 @@ test-stories: $(MODEL)
 # in tests/test_*.yml end to end through NLU, failing on any wrong prediction, then NLU on the
 # held-out set in tests/nlu/ (never data/nlu/), failing on any misread example.
 test-rasa: $(MODEL)
+	rm -rf results/rasa-test  # rasa test writes an errors file only when there are errors
 	$(BIN)/rasa test --model $(MODEL) --fail-on-prediction-errors --out results/rasa-test
 	$(BIN)/python -m bot.nlu_report results/rasa-test/intent_report.json --fail-on-errors
 

@@ -124,7 +124,7 @@ _OPEN_QUESTION = re.compile(r"^(?:so |and |but |ok |well )*"
 def is_question(text: str) -> bool:
     """A question anywhere in it: "he never apologised, how do I ask for one" is one too."""
     lowered = text.strip().lower()
-    if "?" in lowered or is_yes_no(lowered):
+    if "?" in lowered or is_yes_no(lowered) or _OPEN_QUESTION.match(lowered):
         return True
     # A question trailing a statement: "he never apologised, how do I ask for one". Only the
     # last clause, and only in question order ("which is knowing where he is" is no question).
