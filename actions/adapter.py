@@ -42,7 +42,25 @@ def person(tracker: Tracker) -> Person:
         crisis_active=bool(slot("crisis_active")),
         abuse_disclosed=bool(slot("abuse_disclosed")),
         last_danger=slot("last_danger") if isinstance(slot("last_danger"), dict) else None,
+        last_reply=slot("last_reply"),
     )
+
+
+def reading(tracker: Tracker) -> dict:
+    """What NLU read beyond the intent (components/reader.py): role, breach, answers, step, ..."""
+    found = tracker.latest_message.get("reading")
+    return found if isinstance(found, dict) else {}
+
+
+def last_said(turn: Turn) -> str | None:
+    """What a turn said last, for "what do you mean?": a card, or a named reply."""
+    for message in reversed(turn.messages):
+        custom = message.custom or {}
+        if custom.get("type") == "advice_card":
+            return f"card:{custom.get('card_id')}"
+        if message.response:
+            return f"reply:{message.response}"
+    return None
 
 
 def entity(tracker: Tracker, name: str) -> tuple[str | None, bool]:
@@ -81,10 +99,24 @@ class CoachAction(Action):
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
         raise NotImplementedError
 
+    def turn(self, tracker: Tracker) -> Turn:
+        """The decision, then what every turn shares: a pending step question kept alive or let
+        go, the English-only notice after a message in another language, what was said last."""
+        the_coach, someone = coach(), person(tracker)
+        turn = self.decide(the_coach, someone, tracker)
+        turn = the_coach.follow_up(someone, turn, self.name())
+        if reading(tracker).get("language") and not any(m.response == "english_only" for m in turn.messages):
+            turn.extend(the_coach.language_notice())
+        if "last_reply" not in turn.slots:
+            said = last_said(turn)
+            if said:
+                turn.set(last_reply=said)
+        return turn
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        decide: Callable[[], Turn] = lambda: self.decide(coach(), person(tracker), tracker)  # noqa: E731
+        decide: Callable[[], Turn] = lambda: self.turn(tracker)  # noqa: E731
         try:
             # Database calls are blocking: keep them off the action server's event loop.
             turn = await asyncio.to_thread(decide)

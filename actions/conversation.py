@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.adapter import CoachAction, entity, intent
+from actions.adapter import CoachAction, entity, intent, reading
 from bot.coach import Coach, Person
 from bot.lexicon import breach_in_answer
 from bot.replies import Turn
@@ -15,12 +15,18 @@ ROLE_OF_FEELING = {"express_hurt": "betrayed", "express_guilt": "offender"}
 
 
 class ActionTopicCard(CoachAction):
-    """Every ``ask_<topic>`` intent: the card whose topic is the intent without ``ask_``."""
+    """Every ``ask_<topic>`` intent: the card whose topic is the intent without ``ask_``.
+
+    A yes/no question gets its direct answer first; a long message's situation is taken in.
+    """
 
     action_name = "action_topic_card"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
         topic = topic_for_intent(intent(tracker))
+        found = reading(tracker)
+        if found.get("answers") or found.get("sentences"):
+            return coach.question(person, topic, found)
         if topic is None:
             return Turn().say("unknown_topic")
         return coach.topic(person, topic)
@@ -39,13 +45,16 @@ class ActionSituation(CoachAction):
     action_name = "action_situation"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        found = reading(tracker)
         breach, named = entity(tracker, "breach_type")
         if not named:
-            breach = breach_in_answer(tracker.latest_message.get("text"))
+            breach = breach_in_answer(tracker.latest_message.get("text")) or found.get("breach_type")
         role = ROLE_OF_INTENT.get(intent(tracker))
         if named and breach is None and role is None:
             return Turn().say("unknown_breach_type")
-        return coach.situation(person, role, breach)
+        # The wording settles the role (role cue, or a long story's sentences); a button does too.
+        sure = found.get("role") == role or str(tracker.latest_message.get("text") or "").startswith("/")
+        return coach.situation(person, role, breach, sure=sure)
 
 
 class ActionFeeling(CoachAction):
@@ -53,3 +62,35 @@ class ActionFeeling(CoachAction):
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
         return coach.feeling(person, ROLE_OF_FEELING.get(intent(tracker), "betrayed"))
+
+
+class ActionRestate(CoachAction):
+    """"What do you mean?": the last reply more plainly."""
+
+    action_name = "action_restate"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        return coach.restate(person)
+
+
+class ActionLanguageNotice(CoachAction):
+    """A message in another language: the coach says it only speaks English."""
+
+    action_name = "action_language_notice"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        return coach.language_notice()
+
+
+class ActionFollowUp(CoachAction):
+    """After a reply that a rule says from the domain (greeting, thanks, ...): a pending step
+    question is asked again once or let go, and "what do you mean?" knows what was said."""
+
+    action_name = "action_follow_up"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        previous = tracker.latest_action_name or ""
+        turn = Turn()
+        if previous.startswith("utter_"):
+            turn.set(last_reply=f"reply:{previous}")
+        return turn

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.adapter import CoachAction, entity, intent
+from actions.adapter import CoachAction, entity, intent, reading
+from bot import steps
 from bot.coach import Coach, Person
 from bot.replies import Turn
 
@@ -29,7 +30,7 @@ class ActionStepDone(CoachAction):
     action_name = "action_step_done"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        return coach.step_done(person, *entity(tracker, "step"))
+        return coach.step_done(person, *entity(tracker, "step"), report=reading(tracker).get("step"))
 
 
 class ActionStepUndone(CoachAction):
@@ -59,4 +60,8 @@ class ActionAnswer(CoachAction):
     action_name = "action_answer"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        return coach.answer(person, yes=intent(tracker) == "affirm")
+        text = str(tracker.latest_message.get("text") or "")
+        # A button is a real answer; typed, only a clear yes counts ("ok thx" and "I guess?" do not).
+        sure = text.startswith("/") or (steps.is_real_yes(text) if intent(tracker) == "affirm"
+                                         else not steps.is_hedge(text))
+        return coach.answer(person, yes=intent(tracker) == "affirm", sure=sure)

@@ -102,6 +102,9 @@ class ActionClarify(CoachAction):
         unusable = input_check.problem(tracker.latest_message.get("text"))
         if unusable:
             return Turn().say(f"input_{unusable}")
+        short = coach.short_reply(person, tracker.latest_message.get("text"))  # "lol", "si", a name
+        if short is not None:
+            return short
         if _fallbacks_in_a_row(tracker) >= 2:
             return Turn().say("topic_menu")
         ranking = tracker.latest_message.get("intent_ranking") or []

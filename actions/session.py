@@ -52,12 +52,10 @@ class ActionSessionStart(Action):
 
 
 class ActionDataKept(CoachAction):
-    """'What do you keep about me?': what is stored and for how long."""
+    """'What do you keep / remember about me?': what is stored for this person, for how long,
+    and how to delete it (privately in Telegram groups: the reply is named ``data_remembered``)."""
 
     action_name = "action_data_kept"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        days = retention_days()
-        if days is None:
-            return Turn().say("data_kept_until_deleted")
-        return Turn().say("data_kept_for_days", days=days)
+        return coach.remembered(person, retention_days())

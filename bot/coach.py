@@ -10,11 +10,13 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import privacy, safety_response
+from bot import answers, privacy, safety_response, steps
 from bot.cards import Card, CardStore
 from bot.lexicon import BREACH_TYPES, PLAN_STEPS
 from bot.progress import ProgressStore, checklist_text, current_step, payload
 from bot.replies import Turn, button
+from bot.resources import REGION_NAMES
+from bot.texts import plain, render
 from bot.topics import label, topic_for_intent
 
 ROLE_BUTTONS = [
@@ -22,6 +24,15 @@ ROLE_BUTTONS = [
     button("I was hurt", "i_was_betrayed"),
 ]
 YES_NO = [button("Yes", "affirm"), button("Not now", "deny")]
+# The contract for a step's confirmation question: it names the step, Yes / Not yet.
+STEP_YES_NO = [button("Yes", "affirm"), button("Not yet", "deny")]
+STEP_QUESTION = "step_done:"
+AGAIN = ":again"
+CHOOSE_ROLE = "choose_role"
+# Actions after which a pending step question is neither asked again nor dropped: safety comes
+# first, and "what do you mean?" explains the question rather than moving past it.
+NO_FOLLOW_UP = frozenset({"action_safety", "action_report_safe", "action_set_region", "action_restate",
+                          "action_answer", "action_language_notice"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ class Person:
     # The safety verdict that last put coaching on hold: {level, subject, certain, reason,
     # loose, otherwise, held_before} (see Coach.flag_danger); None when nothing is held.
     last_danger: dict | None = None
+    last_reply: str | None = None  # what the coach last said, for "what do you mean?"
 
     def but(self, **changes) -> Person:
         return replace(self, **changes)
@@ -163,6 +175,33 @@ class Coach:
             return turn.say("no_card", topic=label(topic))
         return self._card(person, card, turn)
 
+    def question(self, person: Person, topic: str | None, reading: dict) -> Turn:
+        """A question: a direct answer first when it is a yes/no one, then the card.
+
+        For a long message the situation it tells is taken in first (role and breach, when
+        not known yet) and reflected in one line before the answer.
+        """
+        turn = Turn()
+        role = person.role or reading.get("role")
+        breach = person.breach_type or reading.get("breach_type")
+        if role != person.role or breach != person.breach_type:
+            turn.set(role=role, breach_type=breach)
+        if reading.get("sentences"):
+            if role or breach:
+                turn.say(f"reflect_{role or 'unknown'}", breach=label(breach) if breach else "this")
+        person = person.but(role=role, breach_type=breach)
+        answer = answers.choose(reading.get("answers") or [], role)
+        held = self.held_back(person, topic)
+        if held:
+            return turn.extend(held)
+        card = self.cards.get(answer.card_id) if answer else None
+        if answer and card:
+            turn.send(answer.text, custom=answer.payload(), response="direct_answer")
+            return self._card(person, card, turn).set(last_reply=f"answer:{answer.id}")
+        if topic is None:
+            return turn.say("unknown_topic")
+        return turn.extend(self.topic(person, topic))
+
     def more(self, person: Person) -> Turn:
         turn = Turn()
         if not person.last_topic:
@@ -177,9 +216,16 @@ class Coach:
 
     # -- who they are ----------------------------------------------------------
 
-    def situation(self, person: Person, role: str | None, breach_type: str | None) -> Turn:
-        """Someone said what happened and/or which side they are on."""
+    def situation(self, person: Person, role: str | None, breach_type: str | None,
+                  sure: bool = True) -> Turn:
+        """Someone said what happened and/or which side they are on.
+
+        ``sure``: the wording itself says who did it (not only the classifier); only then does
+        a role already known change.
+        """
         turn = Turn()
+        if role and person.role and role != person.role and not sure:
+            role = person.role
         new_role = role or person.role
         breach = breach_type or person.breach_type
         if role and person.role and role != person.role:
@@ -193,7 +239,12 @@ class Coach:
         if held:
             return turn.extend(held)
         if new_role is None:
-            return turn.say("ask_role", buttons=ROLE_BUTTONS)
+            if breach:
+                # What applies to both sides now; the side decides the rest.
+                card = self.cards.first(breach, None)
+                if card is not None:
+                    self._card(person, card, turn)
+            return turn.say("ask_role", buttons=ROLE_BUTTONS).set(pending=CHOOSE_ROLE)
         if breach is None:
             return turn.say("ask_breach_type", buttons=breach_buttons())
         updated = person.but(role=new_role, breach_type=breach, pending=None)
@@ -223,9 +274,9 @@ class Coach:
         if held:
             return held
         if person.role is None:
-            return Turn().say("plan_needs_role", buttons=ROLE_BUTTONS)
-        steps = self.progress.steps(person.sender_id)
-        step = current_step(steps)
+            return Turn().say("plan_needs_role", buttons=ROLE_BUTTONS).set(pending=CHOOSE_ROLE)
+        statuses = self.progress.steps(person.sender_id)
+        step = current_step(statuses)
         turn = Turn().set(plan_started=True, pending=None)
         if step is None:
             return turn.say("plan_complete")
@@ -233,33 +284,74 @@ class Coach:
         card = self.cards.first(step, person.role)
         if card is not None:
             self._card(person, card, turn)
-        return turn.say(f"done_when_{step}_{person.role}", buttons=[step_done_button(step)])
+        done_when = steps.criteria()[step].done_when[person.role]
+        return turn.send(done_when, buttons=[step_done_button(step)],
+                         response=f"done_when_{step}_{person.role}").set(
+            last_reply=f"done_when:{step}:{person.role}")
 
     def show_progress(self, person: Person) -> Turn:
-        steps = self.progress.steps(person.sender_id)
-        step = current_step(steps)
-        turn = Turn().send(checklist_text(steps), custom=payload(steps))
+        statuses = self.progress.steps(person.sender_id)
+        step = current_step(statuses)
+        turn = Turn().send(checklist_text(statuses), custom=payload(statuses))
         if step is None:
             return turn.say("plan_complete")
         return turn.say("on_step", step=step)
 
-    def step_done(self, person: Person, step: str | None, named: bool) -> Turn:
-        """``named`` is True when the message named a step, even one we don't know."""
+    def step_done(self, person: Person, step: str | None, named: bool, report: dict | None = None) -> Turn:
+        """A step reported done: by a button (``step`` and ``named``) or in words (``report``).
+
+        ``named`` is True when the message named a step, even one we don't know. ``report`` is
+        NLU's reading of the words (components/reader.py): which step, and whether it happened.
+        A step is only recorded from words that say it happened, and when the words leave the
+        step in doubt, the coach asks first, naming the step.
+        """
         held = self.held_back(person)
         if held:
             return held
-        if person.role is None:
-            return Turn().say("plan_needs_role", buttons=ROLE_BUTTONS)
         if named and step is None:
             return Turn().say("unknown_step", buttons=[step_done_button(s) for s in PLAN_STEPS])
+        if report:
+            return self._reported(person, step, report)
         if step is None:
             current = current_step(self.progress.steps(person.sender_id))
             if current is None:
                 return Turn().say("plan_complete")
-            return Turn().say("confirm_step_done", step=current, buttons=YES_NO).set(
-                pending=f"step_done:{current}"
-            )
+            return self.confirm_step(current)
         return self._record_done(person, step)
+
+    @staticmethod
+    def confirm_step(step: str, again: bool = False) -> Turn:
+        name = "confirm_step_again" if again else "confirm_step_done"
+        return Turn().say(name, step=step, buttons=STEP_YES_NO).set(
+            pending=f"{STEP_QUESTION}{step}{AGAIN if again else ''}")
+
+    def _reported(self, person: Person, entity_step: str | None, report: dict) -> Turn:
+        step = report.get("step") or entity_step
+        status = report.get("status")
+        if status == steps.QUESTION:
+            topic = step or current_step(self.progress.steps(person.sender_id)) or "acknowledge"
+            return self.topic(person, topic)
+        if step is None:
+            step = current_step(self.progress.steps(person.sender_id))
+            if step is None:
+                return Turn().say("plan_complete")
+            if status != steps.DONE:
+                return Turn().say("step_not_recorded", step=step)
+            return self.confirm_step(step)
+        if status != steps.DONE:
+            why = report.get("why") or "negated"
+            reply = {"non_apology": "step_non_apology", "future": "step_planned", "attempt": "step_tried",
+                     "refusal": "step_refused"}.get(why, "step_not_yet")
+            turn = Turn().say(reply, step=step)
+            return turn.extend(self.topic(person, step)).set(pending=None)
+        # Done. Recorded straight away when the words name the step outright ("I apologised",
+        # "we agreed on boundaries") and read like its examples; otherwise the person confirms
+        # which step it was first.
+        scores = report.get("scores") or {}
+        similarity = max((v for k, v in scores.items() if k.split(":")[0] == step), default=0.0)
+        if entity_step == step or report.get("sure") and similarity >= 0.45:
+            return self._record_done(person, step)
+        return self.confirm_step(step)
 
     def _record_done(self, person: Person, step: str) -> Turn:
         try:
@@ -267,11 +359,11 @@ class Coach:
         except SQLAlchemyError:
             # Say so rather than pretend: the person must know to report it again.
             return Turn().say("step_not_saved", step=step).set(pending=None)
-        steps = self.progress.steps(person.sender_id)
+        statuses = self.progress.steps(person.sender_id)
         turn = Turn().set(pending=None, plan_started=True)
         turn.say("step_recorded" if changed else "step_already", step=step)
-        turn.send(checklist_text(steps), custom=payload(steps))
-        following = current_step(steps)
+        turn.send(checklist_text(statuses), custom=payload(statuses))
+        following = current_step(statuses)
         if following is None:
             return turn.say("plan_complete")
         return turn.say("next_is", step=following, buttons=[button("Show me", "ask_next_step")])
@@ -288,7 +380,8 @@ class Coach:
                 buttons=[button(s, "report_step_undone", step=s) for s in done],
             )
         if step not in done:
-            return Turn().say("step_not_done", step=step)
+            # "I haven't apologised yet": nothing to undo, but a step still ahead, so help with it.
+            return Turn().say("step_not_yet", step=step).extend(self.topic(person, step))
         return Turn().say("confirm_step_undone", step=step, buttons=YES_NO).set(
             pending=f"step_undone:{step}"
         )
@@ -304,22 +397,36 @@ class Coach:
 
     # -- yes / no ------------------------------------------------------------------
 
-    def answer(self, person: Person, yes: bool) -> Turn:
-        """Resolve whatever the coach last asked; a bare yes/no with nothing pending is fine too."""
+    def answer(self, person: Person, yes: bool, sure: bool = True) -> Turn:
+        """Resolve whatever the coach last asked; a bare yes/no with nothing pending is fine too.
+
+        ``sure``: the yes is a real one ("yes", "yep I did", a button), not "ok thx", "hmm" or
+        "I guess?". Only a real yes marks a step; anything less asks once more, then lets it go.
+        """
         pending = person.pending or ""
         action, _, argument = pending.partition(":")
+        step, _, again = argument.partition(":")
         cleared = person.but(pending=None)
         if not action:
             return Turn().say("yes_no_without_question")
         if action == "lift_hold":  # the one gentle check after "just kidding" (see false_alarm)
             return self.lift_hold(person) if yes else self.keep_hold(person)
+        if action == CHOOSE_ROLE:
+            # "Yes" (or "no") to "did you break the trust, or were you hurt?" is no answer.
+            return Turn().say("ask_role_choice", buttons=ROLE_BUTTONS).set(pending=CHOOSE_ROLE)
+        if action == "step_done" and step in PLAN_STEPS and not (yes and sure):
+            if yes or not sure:
+                if again:
+                    return Turn().say("step_question_dropped", step=step).set(pending=None)
+                return self.confirm_step(step, again=True)
+            return Turn().say("step_not_marked", step=step).set(pending=None)
         if not yes:
             response = "plan_later" if action == "start_plan" else "nothing_changed"
             return Turn().say(response).set(pending=None)
         if action == "start_plan":
             return self.next_step(cleared)
-        if action == "step_done" and argument in PLAN_STEPS:
-            return self._record_done(cleared, argument)
+        if action == "step_done" and step in PLAN_STEPS:
+            return self._record_done(cleared, step)
         try:
             if action == "step_undone" and argument in PLAN_STEPS:
                 self.progress.mark_undone(person.sender_id, argument)
@@ -334,6 +441,95 @@ class Coach:
         except SQLAlchemyError:
             return Turn().say("change_not_saved").set(pending=None)
         return Turn().say("yes_no_without_question").set(pending=None)
+
+    def follow_up(self, person: Person, turn: Turn, action: str) -> Turn:
+        """A step question survives one unrelated turn: asked again once, then dropped, saying so."""
+        pending = person.pending or ""
+        if not pending.startswith(STEP_QUESTION) or action in NO_FOLLOW_UP:
+            return turn
+        new = turn.slots.get("pending", pending)
+        if new != pending and new not in ("start_plan",):
+            return turn  # the turn answered it, or asked a question of its own
+        if new == "start_plan":  # an offer to start the plan waits: one question at a time
+            turn.messages = [m for m in turn.messages if not (m.response or "").startswith("offer_plan_")]
+        step, _, again = pending[len(STEP_QUESTION):].partition(":")
+        if again:
+            return turn.say("step_question_dropped", step=step).set(pending=None)
+        return turn.extend(self.confirm_step(step, again=True))
+
+    # -- context -----------------------------------------------------------------------
+
+    def restate(self, person: Person) -> Turn:
+        """"What do you mean?": the last reply said more plainly, or the card or step in short."""
+        last = person.last_reply or ""
+        kind, _, rest = last.partition(":")
+        turn = Turn()
+        text = None
+        if kind == "reply":
+            text = plain(rest)
+        elif kind == "card":
+            card = self.cards.get(rest)
+            if card is not None:
+                text = render("plain_card", title=card.title.lower(), tip=card.tips[0].rstrip("."))[0]
+        elif kind == "answer":
+            answer = answers.bank().get(rest)
+            if answer is not None:
+                text = answer.text.split(". ")[0].rstrip(".") + "."
+        elif kind == "done_when":
+            step = rest.split(":")[0]
+            text = plain(f"done_when_{step}")
+        if text is None and person.plan_started:
+            step = current_step(self.progress.steps(person.sender_id))
+            if step is not None:
+                text = plain(f"done_when_{step}")
+        if text is None:
+            text = plain("about_the_coach")
+        turn.send(render("restate_intro")[0] + " " + text, custom={"type": "restate", "of": last or None},
+                  response="restate")
+        if (person.pending or "").startswith(STEP_QUESTION):
+            step = person.pending[len(STEP_QUESTION):].split(":")[0]
+            turn.extend(self.confirm_step(step, again=AGAIN in person.pending))
+        return turn
+
+    def remembered(self, person: Person, retention_days: int | None) -> Turn:
+        """"What do you remember about me?": what is stored for this person, and how to delete it."""
+        done = [s.step for s in self.progress.steps(person.sender_id) if s.done]
+        seen = len(self.cards.seen_ids(person.sender_id))
+        facts = []
+        if person.role:
+            facts.append(render(f"remember_role_{person.role}")[0])
+        if person.breach_type:
+            facts.append(render("remember_breach", breach=label(person.breach_type))[0])
+        facts.append(render("remember_steps", steps=", ".join(done))[0] if done
+                     else render("remember_no_steps")[0])
+        if seen:
+            facts.append(render("remember_cards", count=seen)[0])
+        if person.region:
+            facts.append(render("remember_region", region=REGION_NAMES.get(person.region, person.region))[0])
+        keep = (render("data_kept_how_long_days", days=retention_days)[0] if retention_days
+                else render("data_kept_how_long")[0])
+        stored = {"type": "remembered", "role": person.role, "breach_type": person.breach_type,
+                  "steps_done": done, "cards_seen": seen, "region": person.region}
+        if not (person.role or person.breach_type or done or seen or person.region):
+            return Turn().send(render("remember_nothing")[0] + " " + keep, custom=stored,
+                               response="data_remembered")
+        text = render("remember_intro")[0] + "\n" + "\n".join(f"- {f}" for f in facts) + "\n" + keep
+        return Turn().send(text, custom=stored, response="data_remembered")
+
+    @staticmethod
+    def language_notice() -> Turn:
+        return Turn().say("english_only")
+
+    @staticmethod
+    def short_reply(person: Person, text: str | None) -> Turn | None:
+        """A word or two the coach cannot place ("lol", "si", a name): ask for more, gently."""
+        if not isinstance(text, str) or len(text.split()) > 2 or text.strip().startswith("/"):
+            return None
+        if (person.pending or "").startswith(STEP_QUESTION):
+            return Turn()  # the step question is asked again (or dropped) by follow_up
+        if person.role is None:
+            return Turn().say("input_short", buttons=ROLE_BUTTONS)
+        return Turn().say("input_short_known")
 
     # -- returning people ----------------------------------------------------------
 

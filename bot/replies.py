@@ -32,8 +32,10 @@ class Turn:
         self.messages.append(Message(text=text, response=response, buttons=buttons or own_buttons))
         return self
 
-    def send(self, text: str, custom: dict | None = None, buttons: list[dict] | None = None) -> Turn:
-        self.messages.append(Message(text=text, custom=custom, buttons=buttons or []))
+    def send(self, text: str, custom: dict | None = None, buttons: list[dict] | None = None,
+             response: str | None = None) -> Turn:
+        """Text built from data (a card, an answer, the checklist); ``response`` names it if it has a name."""
+        self.messages.append(Message(text=text, response=response, custom=custom, buttons=buttons or []))
         return self
 
     def set(self, **slots: Any) -> Turn:

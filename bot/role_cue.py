@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.words import words
+
 OFFENDER = "offender"
 BETRAYED = "betrayed"
 
@@ -48,32 +50,23 @@ SUBJ, OBJ, POSS, OBJPOSS, ANY = "subj", "obj", "poss", "objposs", "any"
 # The speaker's role when this person did it.
 _DOER_ROLE = {FIRST: OFFENDER, THIRD: BETRAYED}
 
-_FIRST_SUBJ = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll"})
-_FIRST_OBJ = frozenset({"me", "myself"})
-_THIRD_SUBJ = frozenset({
-    "he", "she", "they", "he's", "hes", "she's", "shes", "they're", "theyre", "they've", "theyve",
-    "he'd", "hed", "she'd", "they'd", "he'll", "she'll", "they'll",
-})
-_THIRD_OBJ = frozenset({"him", "them", "himself", "herself", "themselves", "themself"})
-_THIRD_POSS = frozenset({"his", "their", "hers", "theirs"})
-_WE = frozenset({"we", "we're", "we've", "weve", "we'd", "us", "our", "ours", "ourselves"})
+# Pronouns and partner words come from data/words/ (shared with the language and safety code).
+# "her" is left out of the object and possessive sets: it is read as either (OBJPOSS).
+_FIRST_SUBJ = words("pronouns", "first_subject")
+_FIRST_OBJ = words("pronouns", "first_object")
+_THIRD_SUBJ = words("pronouns", "third_subject")
+_THIRD_OBJ = words("pronouns", "third_object") - {"her"}
+_THIRD_POSS = words("pronouns", "third_possessive") - {"her"}
+_WE = words("pronouns", "we")
 # Contractions that carry "am/are" (not "he's": that is usually "he has").
 _BE_CONTRACTIONS = frozenset({"i'm", "im", "we're", "they're", "theyre", "you're", "youre"})
 
-_PARTNER_WORDS = frozenset({
-    "husband", "husbnd", "husbnad", "husban", "husbando", "hubby", "hubbie", "hubs", "hubster",
-    "wife", "wifey", "wief", "partner", "spouse", "boyfriend", "girlfriend", "boyfreind",
-    "girlfreind", "bf", "gf", "fiance", "fiancee", "fiancé", "fiancée", "missus", "ex",
-})
+_PARTNER_WORDS = frozenset(w for w in words("partners", "partner") if " " not in w)
 # Words that mean the partner only after "my": "my man".
-_MY_PARTNER_WORDS = frozenset({"man", "woman", "lover"})
-_OTHER_WORDS = frozenset({
-    "friend", "friends", "bestie", "bff", "coworker", "coworkers", "worker", "colleague", "colleagues",
-    "boss", "sister", "brother", "mom", "mum", "mother", "dad", "father", "cousin", "neighbor",
-    "neighbour", "secretary", "assistant", "someone", "somebody", "anyone", "woman", "man", "guy",
-    "girl", "women", "men", "guys", "girls", "people", "person", "stranger", "lover", "mistress",
-    "kids", "son", "daughter", "family", "parents", "therapist", "counselor", "counsellor", "ap",
-    "lady", "dude", "client", "trainer",
+_MY_PARTNER_WORDS = words("partners", "partner_after_my")
+_OTHER_WORDS = frozenset(w for w in words("partners", "other_people") if " " not in w) | frozenset({
+    "someone", "somebody", "anyone", "woman", "man", "guy", "girl", "women", "men", "guys", "girls",
+    "people", "person", "lover", "kids", "son", "daughter", "family", "parents", "ap", "lady", "dude",
 })
 # People named without a determiner: "someone", "people"; "person" alone ("the worst person") is not.
 _BARE_OTHERS = frozenset({"someone", "somebody", "anyone", "everyone", "people", "nobody", "everybody"})
@@ -91,12 +84,8 @@ _PREPOSITIONS = frozenset({
 })
 _SENTENCE_END = frozenset({".", "!", "?", ";"})
 _PUNCT = frozenset({".", ",", "!", "?", ";", ":"})
-_NEGATIONS = frozenset({
-    "not", "never", "didn't", "didnt", "don't", "dont", "doesn't", "doesnt", "wasn't", "wasnt",
-    "weren't", "werent", "isn't", "isnt", "haven't", "havent", "hasn't", "hasnt", "hadn't", "hadnt",
-    "won't", "wont", "wouldn't", "wouldnt", "can't", "cant", "cannot", "couldn't", "couldnt", "no",
-    "aren't", "arent",
-})
+# Shared negations, less the ones that only correct ("nope", "nah") or need not deny ("without").
+_NEGATIONS = words("negations", "negation") - {"nope", "nah", "without", "n't", "neither", "nor"}
 # "I didn't mean to cheat", "he can't stop lying": not a denial.
 _NEGATION_EXCEPTIONS = frozenset({
     "mean", "meant", "want", "wanted", "intend", "intended", "plan", "planned", "stop", "stopped",
@@ -923,8 +912,12 @@ def _correction_point(tokens: list[str]) -> int:
     return point
 
 
-def speaker_role(text: str) -> str | None:
-    """'offender' if the writer did it, 'betrayed' if it was done to them, None if unclear."""
+def speaker_role(text: str, strong_only: bool = False) -> str | None:
+    """'offender' if the writer did it, 'betrayed' if it was done to them, None if unclear.
+
+    ``strong_only``: only a breach phrase decides, never a weak cue ("it was me", "I did"):
+    for questions, where "was it something I did?" says nothing about who broke the trust.
+    """
     tokens = _normalise(_tokens(text))
     if not tokens:
         return None
@@ -934,7 +927,7 @@ def speaker_role(text: str) -> str | None:
     point = _correction_point(tokens)
     if point and any(e.pos >= point for e in events):
         events = [e for e in events if e.pos >= point]
-    for strong in (True, False):
+    for strong in (True,) if strong_only else (True, False):
         for event in sorted(events, key=lambda e: e.pos):
             if event.strong == strong and event.role is not None:
                 return event.role

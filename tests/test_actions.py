@@ -17,7 +17,8 @@ from bot.progress import ProgressStore
 
 SLOTS = {name: None for name in
          ("role", "breach_type", "last_topic", "pending", "plan_started", "forget_me", "region",
-          "abuse_disclosed", "crisis_active", "intro_due", "session_started_metadata", "last_danger")}
+          "abuse_disclosed", "crisis_active", "intro_due", "session_started_metadata", "last_danger",
+          "last_reply")}
 
 
 @pytest.fixture
@@ -29,12 +30,19 @@ def coach(engine, monkeypatch):
     return the_coach
 
 
-def tracker(intent: str, entities=(), sender: str = "ann", **slots) -> Tracker:
+TYPED = {"affirm": "yes", "deny": "no"}
+
+
+def tracker(intent: str, entities=(), sender: str = "ann", text: str | None = None, reading=None,
+            **slots) -> Tracker:
+    message = {"intent": {"name": intent, "confidence": 1.0}, "entities": list(entities),
+               "text": text or TYPED.get(intent, "whatever they wrote")}
+    if reading is not None:
+        message["reading"] = reading
     return Tracker(
         sender_id=sender,
         slots={**SLOTS, **slots},
-        latest_message={"intent": {"name": intent, "confidence": 1.0}, "entities": list(entities),
-                        "text": "whatever they wrote"},
+        latest_message=message,
         events=[],
         paused=False,
         followup_action=None,
@@ -48,9 +56,11 @@ def ent(name: str, value: str) -> dict:
 
 
 async def run(action, tracker: Tracker):
+    """The action's events (what was said last, for "what do you mean?", left out) and messages."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, {})
-    return events, dispatcher.messages
+    return [e for e in events if not (e.get("event") == "slot" and e.get("name") == "last_reply")], \
+        dispatcher.messages
 
 
 def responses(messages) -> list:
@@ -149,14 +159,32 @@ async def test_no_breach_type_asks_which_with_buttons(coach):
 async def test_breach_type_without_a_role_asks_the_role_with_buttons(coach):
     events, messages = await run(conversation.ActionSituation(),
                                  tracker("inform_breach_type", [ent("breach_type", "addiction")]))
-    assert responses(messages) == ["ack_breach", "ask_role"]
+    assert responses(messages) == ["ack_breach", None, "ask_role"]
+    assert cards_in(messages)[0] == {**cards_in(messages)[0], "topic": "addiction", "role": "any"}
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/i_broke_trust", "/i_was_betrayed"]
-    assert slots(events) == {"role": None, "breach_type": "addiction"}
+    assert slots(events)["pending"] == "choose_role" and slots(events)["breach_type"] == "addiction"
+
+
+async def test_yes_to_the_either_or_question_asks_it_again_as_a_choice(coach):
+    events, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="choose_role"))
+    assert responses(messages) == ["ask_role_choice"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/i_broke_trust", "/i_was_betrayed"]
+    assert slots(events) == {"pending": "choose_role"}
+
+
+async def test_a_question_does_not_switch_the_role_on_a_guess(coach):
+    """"was it something I did?" read as i_broke_trust by the classifier, with no role cue."""
+    events, messages = await run(conversation.ActionSituation(),
+                                 tracker("i_broke_trust", role="betrayed", breach_type="infidelity",
+                                         text="was it something I did?", reading={"question": True}))
+    assert "role_corrected_offender" not in responses(messages)
+    assert slots(events).get("role", "betrayed") == "betrayed"
 
 
 async def test_a_person_can_correct_their_role(coach):
     events, messages = await run(conversation.ActionSituation(),
-                                 tracker("i_broke_trust", role="betrayed", breach_type="dishonesty"))
+                                 tracker("i_broke_trust", role="betrayed", breach_type="dishonesty",
+                                         reading={"role": "offender"}))
     assert responses(messages)[0] == "role_corrected_offender"
     assert cards_in(messages)[0] == {**cards_in(messages)[0], "topic": "dishonesty", "role": "offender"}
     assert slots(events)["role"] == "offender"
@@ -221,13 +249,131 @@ async def test_step_done_without_a_step_asks_about_the_current_one_and_yes_marks
     ("entities", "slots_", "expected"),
     [
         ([ent("step", "banana")], {"role": "betrayed"}, "unknown_step"),
-        ([ent("step", "apologize")], {}, "plan_needs_role"),
     ],
 )
 async def test_bad_step_reports_change_nothing(coach, entities, slots_, expected):
     events, messages = await run(plan.ActionStepDone(), tracker("report_step_done", entities, **slots_))
     assert responses(messages) == [expected] and events == []
     assert not any(s.done for s in coach.progress.steps("ann"))
+
+
+async def test_a_step_named_by_a_button_is_recorded_before_the_role_is_known(coach):
+    _, messages = await run(plan.ActionStepDone(), tracker("report_step_done", [ent("step", "apologize")]))
+    assert responses(messages)[0] == "step_recorded"
+    assert [s.step for s in coach.progress.steps("ann") if s.done] == ["apologize"]
+
+
+def report(step, status="done", why=None, sure=False, similarity=0.7, named=True):
+    return {"step": {"step": step, "status": status, "why": why, "sure": sure,
+                     "named": [step] if named else [], "scores": {f"{step}:offender": similarity}}}
+
+
+async def test_a_step_in_words_that_names_it_outright_is_recorded(coach):
+    _, messages = await run(plan.ActionStepDone(), tracker(
+        "report_step_done", [ent("step", "apologize")], role="offender",
+        reading=report("apologize", sure=True)))
+    assert responses(messages)[0] == "step_recorded"
+
+
+async def test_a_step_read_by_meaning_is_confirmed_first_naming_it(coach):
+    events, messages = await run(plan.ActionStepDone(), tracker(
+        "report_step_done", role="offender", text="I gave her all my passwords without her asking",
+        reading=report("transparency")))
+    assert responses(messages) == ["confirm_step_done"]
+    assert messages[0]["text"].endswith("the transparency step?")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Yes", "Not yet"]
+    assert slots(events)["pending"] == "step_done:transparency"
+    assert not any(s.done for s in coach.progress.steps("ann"))
+
+
+@pytest.mark.parametrize(("why", "reply"), [("non_apology", "step_non_apology"), ("future", "step_planned"),
+                                            ("attempt", "step_tried"), ("refusal", "step_refused"),
+                                            ("not_yet", "step_not_yet"), ("negated", "step_not_yet")])
+async def test_a_step_that_did_not_happen_is_never_recorded(coach, why, reply):
+    _, messages = await run(plan.ActionStepDone(), tracker(
+        "report_step_done", [ent("step", "apologize")], role="betrayed",
+        reading=report("apologize", status="not_done", why=why, sure=True)))
+    assert responses(messages)[0] == reply
+    assert cards_in(messages) and cards_in(messages)[0]["topic"] == "apologize"
+    assert not any(s.done for s in coach.progress.steps("ann"))
+
+
+@pytest.mark.parametrize("text", ["ok thx", "hmm", "maybe", "I guess?"])
+async def test_only_a_real_yes_marks_a_step(coach, text):
+    events, messages = await run(plan.ActionAnswer(), tracker(
+        "affirm", text=text, role="offender", pending="step_done:acknowledge"))
+    assert responses(messages) == ["confirm_step_again"]
+    assert slots(events) == {"pending": "step_done:acknowledge:again"}
+    assert not any(s.done for s in coach.progress.steps("ann"))
+
+
+@pytest.mark.parametrize("text", ["yes", "yep I did", "yeah that one", "/affirm"])
+async def test_a_real_yes_marks_the_step(coach, text):
+    _, messages = await run(plan.ActionAnswer(), tracker(
+        "affirm", text=text, role="offender", pending="step_done:acknowledge:again"))
+    assert responses(messages)[0] == "step_recorded"
+
+
+async def test_a_pending_step_question_survives_one_unrelated_turn_then_is_dropped(coach):
+    _, messages = await run(conversation.ActionTopicCard(), tracker(
+        "ask_how_long", role="offender", pending="step_done:acknowledge"))
+    assert cards_in(messages) and responses(messages)[-1] == "confirm_step_again"
+    assert messages[-1]["text"].endswith("the acknowledge step?")
+    events, messages = await run(conversation.ActionTopicCard(), tracker(
+        "ask_forgiveness", role="offender", pending="step_done:acknowledge:again"))
+    assert responses(messages)[-1] == "step_question_dropped" and slots(events)["pending"] is None
+    _, messages = await run(plan.ActionAnswer(), tracker("affirm", role="offender"))
+    assert responses(messages) == ["yes_no_without_question"]
+    assert not any(s.done for s in coach.progress.steps("ann"))
+
+
+async def test_a_yes_no_question_gets_its_direct_answer_before_the_card(coach):
+    from bot import answers
+
+    answer = answers.bank()["still-angry-betrayed"]
+    _, messages = await run(conversation.ActionTopicCard(), tracker(
+        "ask_impact", role="betrayed", reading={"answers": [{"id": answer.id, "score": 0.8}]}))
+    assert messages[0]["text"] == answer.text
+    assert messages[0]["custom"] == {"type": "answer", "answer_id": answer.id, "card_id": answer.card_id,
+                                     "source": answer.source}
+    assert cards_in(messages)[0]["card_id"] == answer.card_id
+
+
+async def test_the_answer_fits_the_side_of_the_person(coach):
+    _, messages = await run(conversation.ActionTopicCard(), tracker(
+        "ask_impact", role="offender",
+        reading={"answers": [{"id": "my-fault-betrayed", "score": 0.8},
+                             {"id": "my-fault-offender", "score": 0.7}]}))
+    assert messages[0]["custom"]["answer_id"] == "my-fault-offender"
+
+
+async def test_a_long_story_is_reflected_in_one_line_before_the_answer(coach):
+    _, messages = await run(conversation.ActionTopicCard(), tracker(
+        "ask_can_trust_be_rebuilt", reading={"sentences": 6, "role": "betrayed", "breach_type": "infidelity",
+                                             "answers": [{"id": "rebuild-possible-any", "score": 0.7}]}))
+    assert responses(messages)[:2] == ["reflect_betrayed", "direct_answer"]
+    assert cards_in(messages)[0]["role"] in ("betrayed", "any")
+
+
+async def test_what_do_you_mean_restates_the_last_reply_plainly(coach):
+    events, messages = await run(conversation.ActionRestate(), tracker(
+        "ask_rephrase", last_reply="reply:ask_role"))
+    assert messages[0]["custom"] == {"type": "restate", "of": "reply:ask_role"}
+    assert "did you do the thing that broke the trust" in messages[0]["text"]
+    _, messages = await run(conversation.ActionRestate(), tracker(
+        "ask_rephrase", last_reply="card:apologize-offender-1"))
+    assert messages[0]["custom"]["type"] == "restate" and "card was about" in messages[0]["text"]
+
+
+async def test_another_language_gets_the_notice_after_whatever_else_is_said(coach):
+    _, messages = await run(conversation.ActionLanguageNotice(), tracker(
+        "other_language", reading={"language": "es"}))
+    assert responses(messages) == ["english_only"]
+    assert not any(m.get("custom") for m in messages), "the notice is plain text, not a safety payload"
+    _, messages = await run(safety_actions.ActionSafety(), tracker(
+        "crisis_self_harm", text="no quiero vivir", reading={"language": "es"}))
+    assert responses(messages)[-1] == "english_only" and responses(messages)[0] != "english_only"
 
 
 async def test_undo_needs_confirmation(coach):
@@ -343,15 +489,26 @@ async def test_the_held_back_introduction_follows_the_resources(coach):
     assert "about_the_coach" not in responses(messages) and "intro_due" not in slots(events)
 
 
-@pytest.mark.parametrize(("days", "expected"), [(None, "data_kept_until_deleted"),
-                                                ("30", "data_kept_for_days")])
+@pytest.mark.parametrize(("days", "expected"), [(None, "until you say 'delete my data'"),
+                                                ("30", "for 30 days without activity")])
 async def test_what_is_kept(coach, monkeypatch, days, expected):
     if days:
         monkeypatch.setenv("RETENTION_DAYS", days)
     else:
         monkeypatch.delenv("RETENTION_DAYS", raising=False)
     _, messages = await run(session.ActionDataKept(), tracker("ask_data_kept"))
-    assert responses(messages) == [expected]
+    assert responses(messages) == ["data_remembered"] and expected in messages[0]["text"]
+
+
+async def test_what_is_remembered_lists_what_is_stored(coach):
+    coach.progress.mark_done("ann", "acknowledge")
+    _, messages = await run(session.ActionDataKept(),
+                            tracker("ask_data_kept", role="betrayed", breach_type="infidelity", region="UK"))
+    [stored] = [m["custom"] for m in messages if m.get("custom")]
+    assert stored == {"type": "remembered", "role": "betrayed", "breach_type": "infidelity",
+                      "steps_done": ["acknowledge"], "cards_seen": 0, "region": "UK"}
+    text = messages[0]["text"]
+    assert "hurt" in text and "affair" in text and "acknowledge" in text and "delete my data" in text
 
 
 # -- not understanding ----------------------------------------------------------------
@@ -382,7 +539,8 @@ async def test_twice_in_a_row_shows_the_topic_menu(coach):
     from actions import safety as safety_actions
 
     _, messages = await run(safety_actions.ActionClarify(),
-                            fallback_tracker("hmm", ["nlu_fallback", "ask_impact"], earlier_fallbacks=1))
+                            fallback_tracker("purple monkey dishwasher again", ["nlu_fallback", "ask_impact"],
+                                             earlier_fallbacks=1))
     assert responses(messages) == ["topic_menu"]
     assert 3 <= len(messages[0]["buttons"]) <= 6
 

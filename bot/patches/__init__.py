@@ -18,6 +18,14 @@ Safety of the service (issue #11):
 - ``sql_session_scope``: an encoding error no longer becomes ``SystemExit``.
 - ``shell_channel``: ``rasa shell`` talks through the project's REST channel.
 - ``rasa_sdk_errors``: the action server's 500 no longer echoes the tracker.
+
+Tests and the plain ``rasa`` command (issue #12):
+- ``rasa_test_defaults``: plain ``rasa test`` runs ``tests/`` and ``tests/nlu/``, not ``.venv``.
+- ``seeded_folds``: NLU cross-validation folds are seeded, so runs compare.
+
+``autoload`` applies the patches that must hold in every entry point when Rasa imports the
+module they change: ``make setup`` installs a ``.pth`` file that imports it, so the plain
+``rasa`` command gets them too; it costs nothing until Rasa itself is imported.
 """
 
 from __future__ import annotations
@@ -71,3 +79,8 @@ def apply_server_patches() -> None:
     anonymization_events.apply()
     sql_session_scope.apply()
     shell_channel.apply()
+
+
+def check_version() -> None:
+    """For patches applied by ``autoload``: the same check, at the moment they apply."""
+    require("rasa")
