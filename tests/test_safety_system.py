@@ -79,7 +79,8 @@ def test_the_verdict_is_stored_in_the_parse_data_as_an_id(servers):
     engine = sa.create_engine(servers.database_url)
     with engine.connect() as connection:
         rows = connection.execute(sa.text(
-            "SELECT data FROM events WHERE sender_id = 'rest:safety-stored' AND type_name = 'user'")).fetchall()
+            "SELECT data FROM events WHERE sender_id = 'rest:safety-stored' AND type_name = 'user'"
+        )).fetchall()
     engine.dispose()
     verdict = json.loads(rows[-1][0])["parse_data"]["safety"]
     assert verdict["level"] == "crisis" and verdict["reason"].replace("_", "").isalpha()
