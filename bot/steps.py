@@ -82,7 +82,8 @@ def _phrase_re(phrases) -> re.Pattern:
 @lru_cache(maxsize=1)
 def _lists() -> dict[str, re.Pattern]:
     lists = words.load("polarity")
-    compiled = {name: _phrase_re(lists[name]) for name in
+    # Named report_* in the file: list names are shared across data/words/ with the safety rules.
+    compiled = {name: _phrase_re(lists[f"report_{name}"]) for name in
                 ("not_yet", "future", "attempt", "refusal", "non_apology", "positive", "hedge", "yes")}
     negations = words.words("negations", "negation") - {"without", "no", "nor", "neither"}
     compiled["negation"] = _phrase_re(negations)

@@ -23,3 +23,12 @@ def test_lists_are_read_by_name():
     assert "no" in words.words("negations", "negation")
     with pytest.raises(KeyError):
         words.words("partners", "no_such_list")
+
+
+def test_list_names_are_unique_across_files():
+    # The safety rules name lists without their file (data/safety/rules.yml: "{future}").
+    seen: dict[str, str] = {}
+    for path in sorted(words.WORDS_DIR.glob("*.yml")):
+        for name in words.load(path.stem):
+            assert name not in seen, f"{name!r} is in both {seen[name]}.yml and {path.name}"
+            seen[name] = path.stem
