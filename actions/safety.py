@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.adapter import CoachAction, entity, intent
+from actions.adapter import CoachAction, entity, intent, reading
 from bot import input_check
 from bot.coach import Coach, Person
 from bot.lexicon import REGIONS
@@ -68,7 +68,8 @@ class ActionWhatToDo(CoachAction):
     action_name = "action_what_to_do"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        return coach.what_to_do(person)
+        breach, _ = entity(tracker, "breach_type")
+        return coach.what_to_do(person, breach, reading(tracker).get("role"))
 
 
 class ActionSetRegion(CoachAction):

@@ -148,12 +148,18 @@ class Coach:
             return self.show_progress(person)
         return None
 
-    def what_to_do(self, person: Person) -> Turn:
-        """'What should I do?': for someone else in danger, the steps and the lines."""
+    def what_to_do(self, person: Person, breach: str | None = None, role: str | None = None) -> Turn:
+        """'What should I do?': for someone else in danger, the steps and the lines.
+
+        Without that danger, "what should I do about his lying?" is about the breach it names:
+        its card, as when someone tells their situation.
+        """
         flag = person.last_danger or {}
         if flag.get("subject") in ("other", "child") and (person.crisis_active or person.abuse_disclosed):
             level, subject = flag.get("level", "crisis"), flag["subject"]
             return safety_response.danger(level, subject, person.region).set(last_danger=flag)
+        if breach:
+            return self.situation(person, role, breach, sure=False)
         return self.held_back(person) or Turn().say("topic_menu")
 
     # -- cards -----------------------------------------------------------------

@@ -563,3 +563,12 @@ def test_input_problems_are_told_apart():
         None, "unreadable", "too_long"]
     assert problem("i'm hurting so much 😢") is None
     assert problem("Mi esposo me engañó") is None
+
+
+async def test_what_should_i_do_about_a_breach_gets_its_card_not_the_menu(coach):
+    # "what should I do about his lying?" shares its words with "what should I do?" after
+    # someone else's crisis; without that danger it is about the breach it names.
+    events, messages = await run(safety_actions.ActionWhatToDo(), tracker(
+        "ask_what_to_do", [ent("breach_type", "dishonesty")], reading={"role": "betrayed"}, role="betrayed"))
+    assert [(c["topic"], c["role"]) for c in cards_in(messages)][:1] == [("dishonesty", "betrayed")]
+    assert "topic_menu" not in responses(messages)

@@ -118,7 +118,7 @@ def test_the_original_text_is_what_is_stored(servers):
     try:
         with engine.connect() as connection:
             stored = [row[0] for row in connection.execute(sa.text(
-                "SELECT data FROM events WHERE sender_id = 'und-orig' AND type_name = 'user'"))]
+                "SELECT data FROM events WHERE sender_id = 'rest:und-orig' AND type_name = 'user'"))]
     finally:
         engine.dispose()
     assert stored and '"cn we evr trust agen"' in stored[-1] and "can we ever" not in stored[-1]

@@ -43,8 +43,9 @@ def apply() -> None:
 
     def session(self: EndpointConfig) -> _Kept:
         loop = asyncio.get_running_loop()
-        kept = self.__dict__.get(SESSION)
-        if kept is None or kept.closed or kept.loop is not loop:
+        # The session is kept with the loop it was made on (aiohttp deprecates session.loop).
+        kept, kept_loop = self.__dict__.get(SESSION) or (None, None)
+        if kept is None or kept.closed or kept_loop is not loop:
             auth = None
             if self.basic_auth:
                 auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
@@ -54,7 +55,7 @@ def apply() -> None:
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_SECONDS),
             )
-            self.__dict__[SESSION] = kept
+            self.__dict__[SESSION] = (kept, loop)
         return _Kept(kept)
 
     setattr(session, PATCHED, True)
