@@ -90,6 +90,7 @@ test: setup browser $(MODEL) lint
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 validate: setup
 	$(BIN)/rasa data validate --fail-on-warnings

@@ -31,7 +31,7 @@ class ActionSafety(CoachAction):
     action_name = "action_safety"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        level = LEVEL_OF_INTENT.get(intent(tracker), "crisis")
+        level = LEVEL_OF_INTENT.get(intent(tracker) or "", "crisis")
         found = verdict(tracker) or {"level": level, "subject": "self", "certain": True, "reason": "button"}
         turn = coach.flag_danger(person, found, tracker.get_latest_input_channel())
         if tracker.get_slot("intro_due"):
