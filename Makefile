@@ -71,6 +71,20 @@ browser: $(VENV)/.installed
 	@$(BIN)/python -c "import playwright" 2>/dev/null || \
 	  $(BIN)/python -m pip install --quiet "$$(grep -i '^playwright==' requirements.lock)"
 
+# What `make cluster` and its tests need: Debian's nginx, PostgreSQL and Redis binaries,
+# installed like Chromium above (never started as services: the cluster runs its own).
+.PHONY: cluster-tools
+cluster-tools:
+	@missing=""; \
+	  [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	  [ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  if [ -n "$$missing" ]; then \
+	    SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$SUDO apt-get update && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+	      $$SUDO apt-get install -y --no-install-recommends $$missing; \
+	  fi
+
 # Retrains only when the NLU/dialogue data, domain, config or pipeline changed.
 $(MODEL): $(TRAIN_INPUTS) | setup
 	$(BIN)/rasa train --fixed-model-name coach --out models
@@ -81,12 +95,23 @@ train: $(MODEL)
 run: setup $(MODEL)
 	$(BIN)/python -m bot.launcher
 
+# Several Rasa servers behind nginx on one port (CLUSTER_PORT, default 8000), on PostgreSQL
+# and Redis (private ones unless DATABASE_URL / REDIS_URL name them). See docs/SCALING.md.
+.PHONY: cluster
+cluster: setup cluster-tools $(MODEL)
+	$(BIN)/python -m bot.cluster
+
 cards: setup
 	$(BIN)/python -m bot.cards
 
-test: setup browser $(MODEL) lint
+test: setup browser cluster-tools $(MODEL) lint
 	$(BIN)/python -m pytest --durations=15
 	$(MAKE) validate test-rasa
+
+# The cluster's load test at 200 conversations x 10 turns and 32 clients (not in CI).
+.PHONY: test-cluster
+test-cluster: setup cluster-tools $(MODEL)
+	CLUSTER_HEAVY=1 $(BIN)/python -m pytest tests/test_cluster.py -m cluster_heavy -s --durations=15
 
 lint: setup
 	$(BIN)/ruff check .
