@@ -67,8 +67,15 @@ class TcpProxy:
         self.loop.call_soon_threadsafe(setattr, self, "cut_off", False)
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.loop.call_soon_threadsafe(self.server.close)
+        async def close() -> None:
+            if self.server is not None:
+                self.server.close()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
         self.cut()
+        asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)

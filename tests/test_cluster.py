@@ -310,3 +310,13 @@ def test_a_store_cut_off_gets_the_polite_reply_and_recovers(running, store):
     assert running.send(sender, "thank you")[0] == 200
     assert running.user_texts(sender) == ["I cheated on my wife", "how do I rebuild trust?", "thank you"]
     assert running.pids() == before  # nothing restarted
+
+
+def test_the_page_and_its_socket_are_served_through_the_balancer(running):
+    port = running.cluster.layout.port
+    with urllib.request.urlopen(f"{running.url}/config.js", timeout=10) as response:
+        assert f'"socketUrl": "http://127.0.0.1:{port}"' in response.read().decode()  # the balancer's origin
+    handshake = urllib.request.Request(f"{running.url}/socket.io/?EIO=4&transport=polling",
+                                       headers={"Origin": f"http://127.0.0.1:{port}"})
+    with urllib.request.urlopen(handshake, timeout=10) as response:
+        assert response.status == 200 and b'"sid"' in response.read()
