@@ -283,6 +283,7 @@ class Cluster:
         self.model = model
         self.output = output
         self.root = root or Path(tempfile.mkdtemp(prefix=f"coach-cluster-{self.layout.port}-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             os.chmod(self.root, 0o755)
         self.postgres: PrivatePostgres | None = None
