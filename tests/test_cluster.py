@@ -109,7 +109,7 @@ def running(tmp_path_factory):
     stores, root = top / "stores", top / "cluster"
     stores.mkdir()
     root.mkdir()
-    base = port(15100)
+    base = port(15600)  # its internal ports: base + 0 .. base + 84
     postgres = cluster_module.PrivatePostgres(base + 81, stores)
     redis = cluster_module.PrivateRedis(base + 82, stores)
     log = open(folder / "cluster.log", "wb")  # noqa: SIM115 - lives with the processes
