@@ -65,6 +65,9 @@ async def handle_once(agent: Any, message: UserMessage, message_id: str) -> list
     The check runs under the conversation's lock, so a retry that arrives while the first
     attempt is still being processed (on any server) waits for it and then finds it.
     """
+    if not agent.is_ready():  # as Agent.handle_message: no model, no answer
+        logger.info("Ignoring message as there is no agent to handle it.")
+        return None
     async with agent.lock_store.lock(message.sender_id):
         stored = await stored_turn(agent.tracker_store, message.sender_id, message_id)
         if stored is not None:
