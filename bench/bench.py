@@ -304,11 +304,26 @@ def cluster_servers() -> int:
     return max(2, os.cpu_count() or 1)
 
 
+def report(results: dict) -> str:
+    parts = [table(results)]
+    if "scaling" in results:
+        parts.append(markdown(scaling.rows(results["scaling"], ratio)))
+        if "concurrent64" in results["stock"]:
+            stock64 = results["stock"]["concurrent64"]
+            parts.append(markdown(scaling.stock_rows(results["scaling"], stock64, ratio)))
+        parts.append("\n".join(scaling.cpu_lines(results["scaling"])))
+    return "\n\n".join(parts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer turns, no training or cross-validation")
     parser.add_argument("--no-scaling", action="store_true", help="without the 1 server / cluster rows")
+    parser.add_argument("--show", type=Path, help="print the tables of a saved result and stop")
     args = parser.parse_args()
+    if args.show:
+        print(report(json.loads(args.show.read_text())))
+        return 0
     if not launcher.MODEL.exists():
         print("No trained model: run `make train` first.", file=sys.stderr)
         return 1
@@ -338,11 +353,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "latest-quick.json" if args.quick else "latest.json"
     (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
-    print(table(results))
-    if "scaling" in results:
-        print()
-        print(markdown(scaling.rows(results["scaling"], results["stock"].get("concurrent64"), ratio)))
-        print("\n".join(scaling.cpu_lines(results["scaling"])))
+    print(report(results))
     if "nlu" in results:
         print("worst intents:", ", ".join(f"{n} {f}" for n, f in results["nlu"]["worst"]))
     print(f"written to bench/results/{name}")
