@@ -132,6 +132,7 @@ test-cluster: setup cluster-tools $(MODEL)
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 validate: setup
 	$(BIN)/rasa data validate --fail-on-warnings
@@ -178,4 +179,4 @@ bench-quick: setup $(MODEL)
 # The held-out understanding benchmark (tests/understanding/) over REST on real servers:
 # the share handled right, overall and per pattern, and the worst cases.
 bench-understanding: setup $(MODEL)
-	$(BIN)/python -m tests.understanding.bench
+	for set in tests/understanding/*.yml; do echo "== $$set"; $(BIN)/python -m tests.understanding.bench $$set || exit 1; done

@@ -88,6 +88,8 @@ def turn_of(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[d
 
 
 class CoachTrackerStore(SQLTrackerStore):
+    engine: Any  # Rasa ships no type information
+
     def __init__(self, *args: Any, window_turns: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_turns = window.window_turns(window_turns)
