@@ -206,6 +206,14 @@ def test_load_200_conversations_of_10_turns_at_32_clients(running):
     run_load(running, 200, 10, 32)
 
 
+def test_a_retry_gets_the_very_same_answer(running):
+    sender = f"retry-{uuid.uuid4().hex[:6]}"
+    first = running.send(sender, "my husband cheated on me", message_id="one")
+    again = running.send(sender, "my husband cheated on me", message_id="one")
+    assert first[0] == again[0] == 200 and first[1] and first[1] == again[1]
+    assert running.user_texts(sender) == ["my husband cheated on me"]  # processed once
+
+
 def test_20_messages_at_once_to_one_conversation_across_servers(running):
     sender = f"burst-{uuid.uuid4().hex[:6]}"
     running.send(sender, "I cheated on my wife")

@@ -66,9 +66,22 @@ async def test_a_stored_turn_is_found_with_its_session_opening(store):
     first = await rest.stored_turn(store, "rest:r1", "a")
     assert [m.get("text") for m in first] == ["I'm a self-help coach.", "First reply.", "Second."]
     second = await rest.stored_turn(store, "rest:r1", "b")
-    assert second == [{"text": "Third.", "buttons": buttons}]  # not the turn before it
+    assert second == [{"recipient_id": "rest:r1", "text": "Third.", "buttons": buttons}]  # not the one before
     assert await rest.stored_turn(store, "rest:r1", "c") is None
     assert await rest.stored_turn(store, "rest:other", "a") is None  # ids belong to their sender
+
+
+async def test_a_replayed_turn_is_what_rasa_sent_the_first_time():
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    card = {"type": "card", "id": "c1", "title": "A card"}
+    events = [BotUttered("Card text\n\nsecond paragraph", data={"custom": card}),
+              BotUttered("Pick one", data={"buttons": [{"title": "Yes", "payload": "/affirm"}]})]
+    first = CollectingOutputChannel()
+    for event in events:  # what Rasa's processor does with each BotUttered of a turn
+        await first.send_response("rest:r2", event.message())
+    assert len(first.messages) == 4  # two paragraphs, the card's payload, the buttons
+    assert await rest.replay([e.as_dict() for e in events], "rest:r2") == first.messages
 
 
 async def test_the_whole_conversation_path_gives_the_same_turns(store):

@@ -85,7 +85,21 @@ async def stored_turn(tracker_store: Any, sender_id: str, message_id: str) -> li
         events = turn_in([e.as_dict() for e in tracker.events] if tracker else [], MESSAGE_ID, message_id)
     if events is None:
         return None
-    return [bot_message(event) for event in events if event.get("event") == "bot"]
+    return await replay(events, sender_id)
+
+
+async def replay(events: list[dict[str, Any]], recipient_id: str) -> list[dict[str, Any]]:
+    """The stored bot events sent again the way Rasa sent them the first time: each event's
+    ``message()`` through the channel's ``send_response`` (a card's text and its payload are
+    two REST messages, paragraphs split), so a retry gets the very same answer."""
+    from rasa.shared.core.events import Event
+
+    collector = CollectingOutputChannel()
+    for data in events:
+        if data.get("event") == "bot":
+            event = Event.from_parameters(data)
+            await collector.send_response(recipient_id, event.message())
+    return collector.messages
 
 
 def turn_in(events: list[dict[str, Any]], key: str, value: str) -> list[dict[str, Any]] | None:
@@ -97,14 +111,6 @@ def turn_in(events: list[dict[str, Any]], key: str, value: str) -> list[dict[str
         if event.get("event") == "user" and (event.get("metadata") or {}).get(key) == value:
             return turn_of(events[:index], events[index + 1:])
     return None
-
-
-def bot_message(event: dict[str, Any]) -> dict[str, Any]:
-    """A stored bot event as the REST channel sends it (CollectingOutputChannel's shape)."""
-    data = event.get("data") or {}
-    message = {"text": event.get("text"), "image": data.get("image"), "buttons": data.get("buttons"),
-               "attachment": data.get("attachment"), "custom": data.get("custom")}
-    return {key: value for key, value in message.items() if value is not None}
 
 
 class CoachRestInput(RestInput):
