@@ -78,8 +78,13 @@ def parse_answer(text: str | None, previous: int | None) -> int | str | None:
     named = [v for w, v in NUMBER_WORDS.items() if re.search(rf"\b{w}\b", lowered)]
     if len(named) == 1:
         return named[0]
-    for name, change in (("checkin_much_better", 2), ("checkin_much_worse", -2), ("checkin_better", 1),
-                         ("checkin_worse", -1), ("checkin_same", 0)):
+    for name, change in (
+        ("checkin_much_better", 2),
+        ("checkin_much_worse", -2),
+        ("checkin_better", 1),
+        ("checkin_worse", -1),
+        ("checkin_same", 0),
+    ):
         if _has(lowered, words.phrases("checkin", name)):
             if previous is None:
                 return None
@@ -116,7 +121,9 @@ class CheckinStore:
             raise ValueError("a check-in answer is one of the signs and 1-5")
         at = at or self.clock()
         with self.engine.begin() as connection:
-            connection.execute(db.checkins.insert().values(sender_id=sender_id, sign=sign, value=int(value), at=at))
+            connection.execute(
+                db.checkins.insert().values(sender_id=sender_id, sign=sign, value=int(value), at=at)
+            )
         return Answer(sign, int(value), at)
 
     def history(self, sender_id: str) -> list[Answer]:
@@ -124,7 +131,8 @@ class CheckinStore:
         with self.engine.connect() as connection:
             rows = connection.execute(
                 sa.select(table.c.sign, table.c.value, table.c.at)
-                .where(table.c.sender_id == sender_id).order_by(table.c.at, table.c.id)
+                .where(table.c.sender_id == sender_id)
+                .order_by(table.c.at, table.c.id)
             ).all()
         return [Answer(sign, value, aware(at)) for sign, value, at in rows]
 
@@ -167,8 +175,11 @@ def trend_payload(history: list[Answer]) -> dict:
             {
                 "sign": sign,
                 "label": LABELS[sign],
-                "points": [{"at": a.at.astimezone(timezone.utc).isoformat(timespec="seconds"), "value": a.value}
-                           for a in history if a.sign == sign],
+                "points": [
+                    {"at": a.at.astimezone(timezone.utc).isoformat(timespec="seconds"), "value": a.value}
+                    for a in history
+                    if a.sign == sign
+                ],
             }
             for sign in SIGNS
         ],

@@ -57,7 +57,8 @@ def idle_senders(connection: Connection, days: int, now: float | None = None) ->
     for table, column in ((db.seen_cards, db.seen_cards.c.seen_at), (db.progress, db.progress.c.updated_at),
                           (db.telegram_updates, db.telegram_updates.c.seen_at),
                           (db.telegram_outbox, db.telegram_outbox.c.created_at),
-                          (db.checkins, db.checkins.c.at), (db.reminder_prefs, db.reminder_prefs.c.updated_at)):
+                          (db.checkins, db.checkins.c.at),
+                          (db.reminder_prefs, db.reminder_prefs.c.updated_at)):
         for sender, moment in connection.execute(
             sa.select(table.c.sender_id, sa.func.max(column)).group_by(table.c.sender_id)
         ):

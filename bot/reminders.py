@@ -38,14 +38,30 @@ from bot.checkins import aware, utcnow
 LEASE = timedelta(seconds=60)
 KIND_CHECKIN = "checkin"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-PARTS_OF_DAY = {"morning": time(9), "afternoon": time(14), "evening": time(19), "night": time(21),
-                "tonight": time(20), "noon": time(12), "midday": time(12)}
+PARTS_OF_DAY = {
+    "morning": time(9),
+    "afternoon": time(14),
+    "evening": time(19),
+    "night": time(21),
+    "tonight": time(20),
+    "noon": time(12),
+    "midday": time(12),
+}
 DEFAULT_TIME = time(19)
-UNITS = {"minute": 60, "min": 60, "mins": 60, "hour": 3600, "hr": 3600, "hrs": 3600, "day": 86400,
-         "week": 7 * 86400}
+UNITS = {
+    "minute": 60,
+    "min": 60,
+    "mins": 60,
+    "hour": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "day": 86400,
+    "week": 7 * 86400,
+}
 
 
 # -- what the person asked for ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Request:
@@ -110,12 +126,26 @@ def parse(text: str | None) -> Request | None:
 # -- time zones ------------------------------------------------------------------------
 
 ZONE_ALIASES = {
-    "utc": "UTC", "gmt": "UTC", "uk": "Europe/London", "britain": "Europe/London", "england": "Europe/London",
-    "ireland": "Europe/Dublin", "eastern": "America/New_York", "est": "America/New_York",
-    "edt": "America/New_York", "central": "America/Chicago", "cst": "America/Chicago",
-    "mountain": "America/Denver", "pacific": "America/Los_Angeles", "pst": "America/Los_Angeles",
-    "pdt": "America/Los_Angeles", "cet": "Europe/Paris", "sydney": "Australia/Sydney",
-    "melbourne": "Australia/Melbourne", "toronto": "America/Toronto", "vancouver": "America/Vancouver",
+    "utc": "UTC",
+    "gmt": "UTC",
+    "uk": "Europe/London",
+    "britain": "Europe/London",
+    "england": "Europe/London",
+    "ireland": "Europe/Dublin",
+    "eastern": "America/New_York",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "central": "America/Chicago",
+    "cst": "America/Chicago",
+    "mountain": "America/Denver",
+    "pacific": "America/Los_Angeles",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "cet": "Europe/Paris",
+    "sydney": "Australia/Sydney",
+    "melbourne": "Australia/Melbourne",
+    "toronto": "America/Toronto",
+    "vancouver": "America/Vancouver",
 }
 
 
@@ -134,8 +164,11 @@ def zone(name: str | None) -> str | None:
     for word, found in ZONE_ALIASES.items():
         if re.search(rf"\b{word}\b", lowered):
             return found
-    cities = {z.split("/")[-1].replace("_", " ").lower(): z for z in available_timezones() if "/" in z
-              and z.split("/")[0] in ("Europe", "America", "Australia", "Asia", "Africa", "Pacific")}
+    cities = {
+        z.split("/")[-1].replace("_", " ").lower(): z
+        for z in available_timezones()
+        if "/" in z and z.split("/")[0] in ("Europe", "America", "Australia", "Asia", "Africa", "Pacific")
+    }
     for city in sorted(cities, key=len, reverse=True):
         if re.search(rf"\b{re.escape(city)}\b", lowered):
             return cities[city]
@@ -146,8 +179,14 @@ def _local(day, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at).replace(tzinfo=tz)
 
 
-def next_due(repeat: str | None, at: time, tz_name: str, after: datetime, tomorrow: bool = False,
-             quiet: tuple[time, time] | None = None) -> datetime:
+def next_due(
+    repeat: str | None,
+    at: time,
+    tz_name: str,
+    after: datetime,
+    tomorrow: bool = False,
+    quiet: tuple[time, time] | None = None,
+) -> datetime:
     """The first local ``at`` (on the repeat's days) strictly after ``after``, in UTC.
 
     Wall-clock time in the person's zone, so "every day at 9" stays at 9 across a DST change.
@@ -176,6 +215,7 @@ def _quiet(at: time, quiet: tuple[time, time]) -> bool:
 
 # -- storage ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Reminder:
     id: int
@@ -192,8 +232,13 @@ class Reminder:
         return f"{self.id}@{int(self.due_at.timestamp())}"
 
     def payload(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "at": self.due_at.isoformat(timespec="seconds"),
-                "repeat": self.repeat, "tz": self.tz}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "at": self.due_at.isoformat(timespec="seconds"),
+            "repeat": self.repeat,
+            "tz": self.tz,
+        }
 
 
 def _row(row) -> Reminder:
@@ -212,14 +257,24 @@ class ReminderStore:
             row = connection.execute(sa.select(table).where(table.c.sender_id == sender_id)).first()
         if row is None:
             return {"tz": None, "quiet_start": None, "quiet_end": None, "paused": False}
-        return {"tz": row.tz, "quiet_start": row.quiet_start, "quiet_end": row.quiet_end, "paused": bool(row.paused)}
+        return {
+            "tz": row.tz,
+            "quiet_start": row.quiet_start,
+            "quiet_end": row.quiet_end,
+            "paused": bool(row.paused),
+        }
 
     def set_prefs(self, sender_id: str, **values) -> None:
         table = db.reminder_prefs
         now = self.clock()
         with self.engine.begin() as connection:
-            db.upsert(connection, table, {"sender_id": sender_id, "paused": False, "updated_at": now, **values},
-                      ["sender_id"], update={**values, "updated_at": now})
+            db.upsert(
+                connection,
+                table,
+                {"sender_id": sender_id, "paused": False, "updated_at": now, **values},
+                ["sender_id"],
+                update={**values, "updated_at": now},
+            )
 
     def pause(self, sender_id: str) -> None:
         """After an abuse disclosure: nothing is sent until the person says it is safe again."""
@@ -239,28 +294,40 @@ class ReminderStore:
         if request.delay is not None:
             due = now + request.delay
         else:
-            due = next_due(request.repeat, request.at, tz or "UTC", now, request.tomorrow, self._quiet(sender_id))
+            due = next_due(
+                request.repeat, request.at, tz or "UTC", now, request.tomorrow, self._quiet(sender_id)
+            )
         repeat = request.repeat
         if repeat == "weekly":
             repeat = f"weekly:{due.astimezone(ZoneInfo(tz or 'UTC')).weekday()}"
         local_time = request.at.strftime("%H:%M") if request.at and repeat else None
         with self.engine.begin() as connection:
-            new_id = connection.execute(db.reminders.insert().values(
-                sender_id=sender_id, kind=kind, due_at=due, repeat=repeat, local_time=local_time, tz=tz,
-                created_at=now,
-            )).inserted_primary_key[0]
+            new_id = connection.execute(
+                db.reminders.insert().values(
+                    sender_id=sender_id,
+                    kind=kind,
+                    due_at=due,
+                    repeat=repeat,
+                    local_time=local_time,
+                    tz=tz,
+                    created_at=now,
+                )
+            ).inserted_primary_key[0]
         return Reminder(new_id, sender_id, kind, due, repeat, local_time, tz)
 
     def of(self, sender_id: str) -> list[Reminder]:
         table = db.reminders
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(table).where(table.c.sender_id == sender_id)
-                                      .order_by(table.c.due_at)).all()
+            rows = connection.execute(
+                sa.select(table).where(table.c.sender_id == sender_id).order_by(table.c.due_at)
+            ).all()
         return [_row(r) for r in rows]
 
     def cancel_all(self, sender_id: str) -> int:
         with self.engine.begin() as connection:
-            return connection.execute(db.reminders.delete().where(db.reminders.c.sender_id == sender_id)).rowcount
+            return connection.execute(
+                db.reminders.delete().where(db.reminders.c.sender_id == sender_id)
+            ).rowcount
 
     def _quiet(self, sender_id: str) -> tuple[time, time] | None:
         prefs = self.prefs(sender_id)
@@ -269,8 +336,14 @@ class ReminderStore:
         return None
 
     # -- claiming
-    def claim_due(self, worker: str, limit: int = 50, sender_id: str | None = None,
-                  prefixes: Iterable[str] = (), senders: Iterable[str] | None = None) -> list[Reminder]:
+    def claim_due(
+        self,
+        worker: str,
+        limit: int = 50,
+        sender_id: str | None = None,
+        prefixes: Iterable[str] = (),
+        senders: Iterable[str] | None = None,
+    ) -> list[Reminder]:
         """Take up to ``limit`` due reminders for ``worker`` with a lease; each goes to one worker.
 
         ``sender_id``: only that person's (their next message); ``prefixes``/``senders``: only
@@ -294,13 +367,17 @@ class ReminderStore:
             if connection.dialect.name == "postgresql":
                 rows = connection.execute(query.with_for_update(skip_locked=True)).all()
                 if rows:
-                    connection.execute(table.update().where(table.c.id.in_([r.id for r in rows])).values(**lease))
+                    connection.execute(
+                        table.update().where(table.c.id.in_([r.id for r in rows])).values(**lease)
+                    )
                 return [_row(r) for r in rows]
             claimed = []
             for row in connection.execute(query).all():
                 # Atomic on SQLite: only one writer at a time, and the WHERE re-checks the lease.
                 taken = connection.execute(
-                    table.update().where(table.c.id == row.id, table.c.due_at == row.due_at, free).values(**lease)
+                    table.update()
+                    .where(table.c.id == row.id, table.c.due_at == row.due_at, free)
+                    .values(**lease)
                 ).rowcount
                 if taken:
                     claimed.append(_row(row))
@@ -310,8 +387,11 @@ class ReminderStore:
         """Not sent after all (nobody to push to): free it for the next message or server."""
         table = db.reminders
         with self.engine.begin() as connection:
-            connection.execute(table.update().where(table.c.id == reminder.id, table.c.claimed_by == worker)
-                               .values(claimed_until=None, claimed_by=None))
+            connection.execute(
+                table.update()
+                .where(table.c.id == reminder.id, table.c.claimed_by == worker)
+                .values(claimed_until=None, claimed_by=None)
+            )
 
     def done(self, reminder: Reminder, worker: str | None = None) -> None:
         """Delivered: a one-off goes, a repeating one moves to its next time after now."""
@@ -326,10 +406,18 @@ class ReminderStore:
             if not reminder.repeat:
                 connection.execute(table.delete().where(*mine))
                 return
-            due = next_due(reminder.repeat, time.fromisoformat(reminder.local_time or "19:00"),
-                           reminder.tz or "UTC", now, quiet=self._quiet(reminder.sender_id))
-            connection.execute(table.update().where(*mine).values(
-                due_at=due, claimed_until=None, claimed_by=None, delivered_key=reminder.key))
+            due = next_due(
+                reminder.repeat,
+                time.fromisoformat(reminder.local_time or "19:00"),
+                reminder.tz or "UTC",
+                now,
+                quiet=self._quiet(reminder.sender_id),
+            )
+            connection.execute(
+                table.update()
+                .where(*mine)
+                .values(due_at=due, claimed_until=None, claimed_by=None, delivered_key=reminder.key)
+            )
 
 
 def describe(reminder: Reminder) -> str:

@@ -12,13 +12,26 @@ from bot.checkins import HOPELESS, SKIP, CheckinStore, parse_answer
 UTC = timezone.utc
 
 
-@pytest.mark.parametrize("text, previous, expected", [
-    ("4", None, 4), ("a 3", None, 3), ("4 out of 5", None, 4), ("four", None, 4),
-    ("better than last week", 2, 3), ("much better", 2, 4), ("a bit worse", 3, 2), ("worse", 1, 1),
-    ("about the same", 3, 3), ("better than last week", None, None), ("skip", None, SKIP),
-    ("honestly it feels hopeless", 3, HOPELESS), ("what's the point", None, HOPELESS), ("banana", 3, None),
-    ("much better than last week", 5, 5),
-])
+@pytest.mark.parametrize(
+    "text, previous, expected",
+    [
+        ("4", None, 4),
+        ("a 3", None, 3),
+        ("4 out of 5", None, 4),
+        ("four", None, 4),
+        ("better than last week", 2, 3),
+        ("much better", 2, 4),
+        ("a bit worse", 3, 2),
+        ("worse", 1, 1),
+        ("about the same", 3, 3),
+        ("better than last week", None, None),
+        ("skip", None, SKIP),
+        ("honestly it feels hopeless", 3, HOPELESS),
+        ("what's the point", None, HOPELESS),
+        ("banana", 3, None),
+        ("much better than last week", 5, 5),
+    ],
+)
 def test_answers_in_words(text, previous, expected):
     assert parse_answer(text, previous) == expected
 
@@ -33,8 +46,12 @@ def test_answers_are_stored_and_compared_with_the_last_check_in(engine):
     store.record("rest:a", "closeness", 3, later)
     store.record("rest:b", "openness", 1, later)  # someone else's
     history = store.history("rest:a")
-    assert [(a.sign, a.value) for a in history] == [("openness", 2), ("closeness", 3), ("openness", 4),
-                                                   ("closeness", 3)]
+    assert [(a.sign, a.value) for a in history] == [
+        ("openness", 2),
+        ("closeness", 3),
+        ("openness", 4),
+        ("closeness", 3),
+    ]
     found = {c.sign: (c.before, c.after, c.direction) for c in checkins.changes(history, later)}
     assert found == {"openness": (2, 4, "up"), "closeness": (3, 3, "same")}
     assert checkins.ago(start, later) == "3 weeks ago"

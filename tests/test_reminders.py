@@ -28,17 +28,20 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("remind me in 2 hours", Request(delay=timedelta(hours=2))),
-    ("remind me in 2 minutes to check in", Request(delay=timedelta(minutes=2))),
-    ("in an hour please", Request(delay=timedelta(hours=1))),
-    ("remind me every day at 9", Request(repeat="daily", at=time(9))),
-    ("every day at 9pm", Request(repeat="daily", at=time(21))),
-    ("remind me every Sunday evening to check in", Request(repeat="weekly:6", at=time(19))),
-    ("every monday at 7:30am", Request(repeat="weekly:0", at=time(7, 30))),
-    ("remind me tomorrow at 8pm", Request(at=time(20), tomorrow=True)),
-    ("remind me weekly", Request(repeat="weekly", at=time(19))),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("remind me in 2 hours", Request(delay=timedelta(hours=2))),
+        ("remind me in 2 minutes to check in", Request(delay=timedelta(minutes=2))),
+        ("in an hour please", Request(delay=timedelta(hours=1))),
+        ("remind me every day at 9", Request(repeat="daily", at=time(9))),
+        ("every day at 9pm", Request(repeat="daily", at=time(21))),
+        ("remind me every Sunday evening to check in", Request(repeat="weekly:6", at=time(19))),
+        ("every monday at 7:30am", Request(repeat="weekly:0", at=time(7, 30))),
+        ("remind me tomorrow at 8pm", Request(at=time(20), tomorrow=True)),
+        ("remind me weekly", Request(repeat="weekly", at=time(19))),
+    ],
+)
 def test_reminder_requests_are_read_from_words(text, expected):
     assert parse(text) == expected
 
@@ -53,10 +56,17 @@ def test_only_absolute_times_need_a_zone():
     assert parse("every day at 9").needs_zone
 
 
-@pytest.mark.parametrize("words, zone", [
-    ("Europe/Berlin", "Europe/Berlin"), ("I'm in London", "Europe/London"), ("eastern time", "America/New_York"),
-    ("UTC", "UTC"), ("New York", "America/New_York"), ("somewhere nice", None),
-])
+@pytest.mark.parametrize(
+    "words, zone",
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("I'm in London", "Europe/London"),
+        ("eastern time", "America/New_York"),
+        ("UTC", "UTC"),
+        ("New York", "America/New_York"),
+        ("somewhere nice", None),
+    ],
+)
 def test_zones_from_words(words, zone):
     assert reminders.zone(words) == zone
 
@@ -180,5 +190,7 @@ def test_stop_reminders_removes_them(engine):
 
 def test_describe_names_the_time_in_the_persons_zone(engine):
     clock = Clock(datetime(2026, 6, 1, 12, tzinfo=UTC))
-    reminder = ReminderStore(engine, clock).add("rest:d", Request(repeat="weekly:6", at=time(19)), "Europe/London")
+    reminder = ReminderStore(engine, clock).add(
+        "rest:d", Request(repeat="weekly:6", at=time(19)), "Europe/London"
+    )
     assert reminders.describe(reminder) == "every Sunday at 19:00 (Europe/London)"

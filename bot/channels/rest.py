@@ -33,7 +33,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import log_redaction
+from bot import log_redaction, reminder_delivery
 from bot.channels import edge
 from bot.channels.access import Access
 from bot.channels.opening import metadata_for
@@ -93,6 +93,8 @@ class CoachRestInput(RestInput):
                         await collector.send_response(sender, reply)
                     return response.json(collector.messages)
                 try:
+                    # A reminder that fell due since the last message comes first (REST has no push).
+                    await reminder_delivery.before_message(conversation_id(sender), collector)
                     await on_new_message(UserMessage(
                         text, collector, conversation_id(sender), input_channel=self.name(),
                         metadata=metadata_for(text),

@@ -53,7 +53,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import db, log_redaction
+from bot import db, log_redaction, reminder_delivery
 from bot.channels import edge
 from bot.channels import telegram_render as render
 from bot.channels.opening import metadata_for
@@ -575,6 +575,7 @@ class CoachTelegramInput(InputChannel):
                 await output.flush()
                 return
             try:
+                await reminder_delivery.before_message(sender_id(user_id), output)  # due ones first
                 await on_new_message(UserMessage(
                     text, output, sender_id(user_id), input_channel=self.name(),
                     metadata=metadata_for(text, {"telegram": {"chat_type": chat_type}}),
