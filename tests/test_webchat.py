@@ -496,3 +496,61 @@ def test_phone_sized_chat_through_the_plan_reload_and_quick_exit(servers, visit)
     assert visit.outside() == [], "every request stays on this machine"
     assert any(u.startswith(f"ws://127.0.0.1:{RASA_PORT}/socket.io/") for u in visit.urls)
     assert "Traceback" not in servers.logs()
+
+
+def answer_check_in(page, value: str) -> None:
+    """Start a check-in and answer each of its five questions with the same button."""
+    before = bot_rows(page)
+    say(page, "let's do a check-in")
+    wait_for_reply(page, before)
+    for _ in range(5):
+        before = bot_rows(page)
+        button = page.locator(".quick-reply", has_text=re.compile(rf"^{value}$"))
+        button.first.wait_for()
+        button.first.click()
+        wait_for_reply(page, before)
+
+
+@needs_servers
+def test_the_check_in_chart_appears_after_two_check_ins_on_a_phone(servers, visit):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from bot import checkins, db
+
+    page = visit.page
+    with visit.step("open"):
+        page.goto(PAGE)
+        page.locator("#status").wait_for(state="hidden")
+    with visit.step("first-check-in"):
+        answer_check_in(page, "2")
+    sender = "web:" + stored(page)["sessionId"].split(".")[0]
+    engine = db.create_engine(servers.database_url)
+    try:  # the first check-in was two weeks ago
+        with engine.begin() as connection:
+            table = db.checkins
+            for row_id, at in connection.execute(
+                    sa.select(table.c.id, table.c.at).where(table.c.sender_id == sender)).all():
+                connection.execute(table.update().where(table.c.id == row_id).values(
+                    at=checkins.aware(at) - timedelta(weeks=2)))
+    finally:
+        engine.dispose()
+    with visit.step("second-check-in"):
+        answer_check_in(page, "4")
+        chart = page.locator(".trend").last
+        chart.wait_for()
+        svg = chart.locator("svg.trend-chart")
+        assert svg.get_attribute("role") == "img"
+        assert "Openness 2, then 4" in svg.locator("title").inner_text()
+        assert chart.locator("path").count() == 5 and chart.locator("circle").count() == 10
+        legend = chart.locator(".trend-legend li").all_inner_texts()
+        assert "Openness: 2 \u2192 4" in legend, legend
+        box = chart.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.locator(".bubble.bot", has_text="went from 2 to 4").count() == 1
+        no_raw_json(page)
+        visit.shot("check-in-chart")
+    assert visit.errors == []
+    assert visit.outside() == [], "every request stays on this machine"
