@@ -69,6 +69,13 @@ class ActionSetTimezone(CoachAction):
         return coach.checkin.set_zone(person, _entity(tracker, "tz"), _text(tracker))
 
 
+class ActionSetQuietHours(CoachAction):
+    action_name = "action_set_quiet_hours"
+
+    def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
+        return coach.checkin.set_quiet_hours(person, _text(tracker))
+
+
 class ActionStopReminders(CoachAction):
     action_name = "action_stop_reminders"
 

@@ -253,6 +253,22 @@ class CheckinCoach:
             return turn.extend(self.set_reminder(person.but(pending=None), person.pending.split(":", 1)[1]))
         return turn
 
+    def set_quiet_hours(self, person: Person, words: str | None) -> Turn:
+        """Quiet hours: off until the person sets them; they move repeating reminders only."""
+        quiet = reminders.parse_quiet(words)
+        if quiet is None:
+            return Turn().say("quiet_hours_when")
+        try:
+            if quiet == "off":
+                self.reminders.set_quiet(person.sender_id, None)
+                return Turn().say("quiet_hours_off")
+            self.reminders.set_quiet(person.sender_id, quiet)
+        except SQLAlchemyError:
+            return Turn().say("change_not_saved")
+        tz = self.reminders.prefs(person.sender_id)["tz"] or "your time zone"
+        start, end = (q.strftime("%H:%M") for q in quiet)
+        return Turn().say("quiet_hours_set", start=start, end=end, tz=tz)
+
     def stop_reminders(self, person: Person) -> Turn:
         try:
             removed = self.reminders.cancel_all(person.sender_id)

@@ -123,6 +123,31 @@ def parse(text: str | None) -> Request | None:
     return None
 
 
+_QUIET_OFF = re.compile(
+    r"\b(no|turn off|stop|remove|cancel|without)\s+(the\s+)?quiet hours\b|quiet hours\s+off\b")
+
+
+def parse_quiet(text: str | None) -> tuple[time, time] | str | None:
+    """Quiet hours asked for in words: (start, end), "off", or None when no two times are read.
+
+    "no reminders between 10pm and 7am", "quiet hours 22:00 to 07:00".
+    """
+    if not isinstance(text, str):
+        return None
+    lowered = text.lower()
+    if _QUIET_OFF.search(lowered):
+        return "off"
+    found = []
+    for match in _CLOCK.finditer(lowered):
+        if match.group(2) or match.group(3):
+            at = _clock(match.group(0))
+            if at is not None:
+                found.append(at)
+    if len(found) == 2 and found[0] != found[1]:
+        return found[0], found[1]
+    return None
+
+
 # -- time zones ------------------------------------------------------------------------
 
 ZONE_ALIASES = {
@@ -279,6 +304,19 @@ class ReminderStore:
     def pause(self, sender_id: str) -> None:
         """After an abuse disclosure: nothing is sent until the person says it is safe again."""
         self.set_prefs(sender_id, paused=True)
+
+    def set_quiet(self, sender_id: str, quiet: tuple[time, time] | None) -> None:
+        """Quiet hours for repeating reminders (None: off); those already set move at once."""
+        start, end = (q.strftime("%H:%M") for q in quiet) if quiet else (None, None)
+        self.set_prefs(sender_id, quiet_start=start, quiet_end=end)
+        now = self.clock()
+        table = db.reminders
+        for reminder in self.of(sender_id):
+            if reminder.repeat:
+                due = next_due(reminder.repeat, time.fromisoformat(reminder.local_time or "19:00"),
+                               reminder.tz or "UTC", now, quiet=quiet)
+                with self.engine.begin() as connection:
+                    connection.execute(table.update().where(table.c.id == reminder.id).values(due_at=due))
 
     def resume(self, sender_id: str) -> None:
         """Safe again: missed one-offs are dropped, repeating ones move to their next time."""

@@ -257,24 +257,14 @@ async def test_the_reminder_itself_is_neutral_and_offers_the_check_in(coach):
     assert message["buttons"][0]["payload"] == "/checkin_start"
 
 
-NOTIFICATIONS = (
-    "reminder_checkin",
-    "reminder_set",
-    "reminder_set_in",
-    "reminders_stopped",
-    "reminders_none",
-    "reminder_when",
-    "reminders_held",
-    "reminders_safe_check",
-    "reminder_ask_zone",
-    "reminder_zone_set",
-    "reminder_zone_unknown",
-    "reminder_not_saved",
-)
+# Every reminder and notification text: each reply named reminder*/quiet_hours*, found in the
+# catalogue (a new one is checked without being listed here).
+NOTIFICATIONS = tuple(n for n in texts.replies() if n.startswith(("reminder", "quiet_hours")))
 
 
 def test_every_reminder_and_notification_text_is_neutral():
     """Lock screens show previews: no breach, role or partner word, nor "trust", "affair", "coach"."""
+    assert {"reminder_checkin", "reminder_set", "reminders_stopped", "quiet_hours_set"} <= set(NOTIFICATIONS)
     lists = load("breaches") | load("partners")
     banned = {w for name, values in lists.items() if name != "other_people" for w in values}
     banned |= set(ROLES) | {"trust", "affair", "coach", "cheat", "betray", "betrayed", "hurt"}
@@ -331,3 +321,19 @@ async def test_export_holds_everything_stored_and_delete_removes_it_all(coach, e
                 == 0
             )
     assert coach.checkin.store.history("eve") == [] and coach.checkin.reminders.of("eve") == []
+
+
+async def test_quiet_hours_are_off_until_set_and_apply_to_repeating_reminders(coach):
+    assert coach.checkin.reminders.prefs("ann")["quiet_start"] is None
+    _, messages = await run(
+        checkin_actions.ActionSetQuietHours(),
+        tracker("set_quiet_hours", text="no reminders between 10pm and 7am"),
+    )
+    assert responses(messages) == ["quiet_hours_set"]
+    assert "between 22:00 and 07:00" in messages[0]["text"]
+    prefs = coach.checkin.reminders.prefs("ann")
+    assert (prefs["quiet_start"], prefs["quiet_end"]) == ("22:00", "07:00")
+    _, messages = await run(
+        checkin_actions.ActionSetQuietHours(), tracker("set_quiet_hours", text="quiet hours off")
+    )
+    assert responses(messages) == ["quiet_hours_off"]

@@ -194,3 +194,25 @@ def test_describe_names_the_time_in_the_persons_zone(engine):
         "rest:d", Request(repeat="weekly:6", at=time(19)), "Europe/London"
     )
     assert reminders.describe(reminder) == "every Sunday at 19:00 (Europe/London)"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no reminders between 10pm and 7am", (time(22), time(7))),
+    ("quiet hours from 22:00 to 07:00", (time(22), time(7))),
+    ("turn off quiet hours", "off"),
+    ("quiet hours please", None),
+])
+def test_quiet_hours_in_words(text, expected):
+    assert reminders.parse_quiet(text) == expected
+
+
+def test_setting_quiet_hours_moves_repeating_reminders_at_once(engine):
+    clock = Clock(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    store = ReminderStore(engine, clock)
+    store.add("rest:z", Request(repeat="daily", at=time(23)), "UTC")
+    once = store.add("rest:z", Request(delay=timedelta(hours=11)), None)  # 23:00 too
+    store.set_quiet("rest:z", (time(22), time(7)))
+    found = {r.id: r.due_at.astimezone(UTC).hour for r in store.of("rest:z")}
+    assert found[once.id] == 23 and sorted(found.values()) == [7, 23]
+    store.set_quiet("rest:z", None)
+    assert sorted(r.due_at.astimezone(UTC).hour for r in store.of("rest:z")) == [23, 23]

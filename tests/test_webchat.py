@@ -542,7 +542,7 @@ def test_the_check_in_chart_appears_after_two_check_ins_on_a_phone(servers, visi
         chart.wait_for()
         svg = chart.locator("svg.trend-chart")
         assert svg.get_attribute("role") == "img"
-        assert "Openness 2, then 4" in svg.locator("title").inner_text()
+        assert "Openness 2, then 4" in svg.locator("title").text_content()
         assert chart.locator("path").count() == 5 and chart.locator("circle").count() == 10
         legend = chart.locator(".trend-legend li").all_inner_texts()
         assert "Openness: 2 \u2192 4" in legend, legend

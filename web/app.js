@@ -243,10 +243,14 @@
     signs.forEach(function (s, index) {
       if (!s.points.length) return;
       var colour = SIGN_COLOURS[index % SIGN_COLOURS.length];
-      var path = s.points.map(function (p, i) { return (i ? "L" : "M") + x(p.at).toFixed(1) + " " + y(p.value).toFixed(1); });
+      // Signs with the same answers would hide each other: each line sits a hair apart.
+      var shift = (index - 2) * 2.5;
+      var path = s.points.map(function (p, i) {
+        return (i ? "L" : "M") + x(p.at).toFixed(1) + " " + (y(p.value) + shift).toFixed(1);
+      });
       chart.appendChild(svg("path", { d: path.join(" "), fill: "none", stroke: colour, "stroke-width": 2.5 }));
       s.points.forEach(function (p) {
-        chart.appendChild(svg("circle", { cx: x(p.at), cy: y(p.value), r: 3.5, fill: colour }));
+        chart.appendChild(svg("circle", { cx: x(p.at), cy: y(p.value) + shift, r: 3.5, fill: colour }));
       });
       var values = s.points.map(function (p) { return p.value; });
       var item = el("li", null);
