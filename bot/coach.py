@@ -186,7 +186,10 @@ class Coach:
         )
         if card is None:
             return turn.say("no_card", topic=label(topic))
-        return self._card(person, card, turn)
+        self._card(person, card, turn)
+        if topic == "is_it_working":  # "is it working?": a card, and a way to see for yourself
+            turn.say("checkin_offer")
+        return turn
 
     def question(self, person: Person, topic: str | None, reading: dict) -> Turn:
         """A question: a direct answer first when it is a yes/no one, then the card.

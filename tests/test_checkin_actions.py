@@ -337,3 +337,10 @@ async def test_quiet_hours_are_off_until_set_and_apply_to_repeating_reminders(co
         checkin_actions.ActionSetQuietHours(), tracker("set_quiet_hours", text="quiet hours off")
     )
     assert responses(messages) == ["quiet_hours_off"]
+
+
+async def test_is_it_working_offers_a_check_in_after_the_card(coach):
+    _, messages = await run(conversation.ActionTopicCard(), tracker("ask_is_it_working", text="is it working?"))
+    assert customs(messages, "advice_card")[0]["topic"] == "is_it_working"
+    assert responses(messages)[-1] == "checkin_offer"
+    assert messages[-1]["buttons"][0]["payload"] == "/checkin_start"
