@@ -35,7 +35,9 @@ CHOOSE_ROLE = "choose_role"
 # Actions after which a pending step question is neither asked again nor dropped: safety comes
 # first, and "what do you mean?" explains the question rather than moving past it.
 NO_FOLLOW_UP = frozenset({"action_safety", "action_report_safe", "action_set_region", "action_restate",
-                          "action_answer", "action_language_notice"})
+                          "action_answer", "action_language_notice",
+                          # a reminder goes out unprompted: its neutral words alone
+                          "action_reminder"})
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -97,7 +97,10 @@ class Delivery:
             if await asyncio.to_thread(self._already_stored, reminder):
                 logger.info("Reminder %s was delivered before a restart: not sent again", reminder.id)
             else:
-                tracker = await agent.processor.fetch_tracker_and_update_session(reminder.sender_id, output)
+                # A session that expired starts anew here, silently: its opening words name the
+                # coach's purpose, and whatever goes out unprompted must be neutral.
+                tracker = await agent.processor.fetch_tracker_and_update_session(
+                    reminder.sender_id, CollectingOutputChannel())
                 await agent.processor.trigger_external_user_uttered(
                     INTENT, [{"entity": ENTITY, "value": reminder.key}], tracker, output
                 )

@@ -251,7 +251,9 @@ async def test_after_an_abuse_disclosure_reminders_wait_for_a_yes(coach):
 
 
 async def test_the_reminder_itself_is_neutral_and_offers_the_check_in(coach):
-    _, messages = await run(checkin_actions.ActionReminder(), tracker("EXTERNAL_reminder", text=None))
+    # A step question left open is not asked again in a message that goes out unprompted.
+    t = tracker("EXTERNAL_reminder", text=None, pending="step_done:apologize")
+    _, messages = await run(checkin_actions.ActionReminder(), t)
     [message] = messages
     assert message["custom"] == {"type": "reminder", "kind": "checkin"}
     assert message["buttons"][0]["payload"] == "/checkin_start"
@@ -340,7 +342,22 @@ async def test_quiet_hours_are_off_until_set_and_apply_to_repeating_reminders(co
 
 
 async def test_is_it_working_offers_a_check_in_after_the_card(coach):
-    _, messages = await run(conversation.ActionTopicCard(), tracker("ask_is_it_working", text="is it working?"))
+    t = tracker("ask_is_it_working", text="is it working?")
+    _, messages = await run(conversation.ActionTopicCard(), t)
     assert customs(messages, "advice_card")[0]["topic"] == "is_it_working"
     assert responses(messages)[-1] == "checkin_offer"
     assert messages[-1]["buttons"][0]["payload"] == "/checkin_start"
+
+
+def test_in_telegram_groups_the_trend_chart_and_export_go_privately():
+    from bot.channels import telegram_render as render
+
+    for kind in ("checkin_trend", "checkin_chart", "data_export"):
+        assert render.reveals_progress({"text": "x", "custom": {"type": kind}})
+    for name in ("checkin_comparison", "checkin_celebrate", "data_export"):
+        assert render.reveals_progress({"text": "x", "utter_action": name})
+    assert not render.reveals_progress({"text": "x", "utter_action": "checkin_q_hope_any"})
+    [document] = render.render_message(
+        {"text": "Here it is", "custom": {"type": "data_export", "data": {"a": 1}}}
+    )
+    assert document.upload["method"] == "sendDocument" and document.html == "Here it is"
