@@ -130,7 +130,7 @@ def servers(tmp_path_factory):
     folder = tmp_path_factory.mktemp("webchat")
     running = Servers(
         f"sqlite:///{folder / 'coach.db'}", folder, rasa_port=RASA_PORT, action_port=ACTION_PORT,
-        extra_env={"WEB_PORT": str(WEB_PORT), "QUICK_EXIT_URL": "about:blank"},
+        extra_env={"WEB_PORT": str(WEB_PORT), "QUICK_EXIT_URL": "about:blank", "REMINDER_POLL_SECONDS": "1"},
     )
     running.start()
     yield running
@@ -219,6 +219,33 @@ async def test_socketio_with_session_persistence_delivers_replies_and_custom_pay
         await second.client.eio.disconnect(abort=True)
     assert "Traceback" not in servers.logs()
     assert "TypeError" not in servers.logs()
+
+
+@needs_servers
+async def test_a_due_reminder_is_pushed_to_an_open_page(servers):
+    from datetime import datetime, timedelta, timezone
+
+    from bot import db
+
+    chat = SocketChat()
+    try:
+        session_id = await chat.open()
+        await chat.say(session_id, "remind me in 2 minutes to check in")
+        await chat.wait_for(custom_of("reminder_set"))
+        engine = db.create_engine(servers.database_url)
+        try:  # two minutes later
+            with engine.begin() as connection:
+                connection.execute(db.reminders.update().where(
+                    db.reminders.c.sender_id == "web:" + session_id.split(".")[0]).values(
+                    due_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        finally:
+            engine.dispose()
+        chat.received.clear()
+        reminder = await chat.wait_for(custom_of("reminder"), timeout=20)  # no message sent
+        assert reminder["custom"] == {"type": "reminder", "kind": "checkin"}
+        assert any(m.get("text") == "Time for your check-in. It takes a minute." for m in chat.received)
+    finally:
+        await chat.client.eio.disconnect(abort=True)
 
 
 # ---- the page in a real browser --------------------------------------------------------------
@@ -554,3 +581,37 @@ def test_the_check_in_chart_appears_after_two_check_ins_on_a_phone(servers, visi
         visit.shot("check-in-chart")
     assert visit.errors == []
     assert visit.outside() == [], "every request stays on this machine"
+
+
+def test_page_renders_the_check_in_payloads_from_the_tabs_storage(visit, static_page):
+    """Rendering only: the trend with its text alternative, the export link, the zone button."""
+    tab, page = visit, visit.page
+    trend = {"type": "checkin_trend", "signs": [
+        {"sign": "openness", "label": "Openness", "points": [
+            {"at": "2026-05-01T18:00:00+00:00", "value": 2},
+            {"at": "2026-05-22T18:00:00+00:00", "value": 4}]},
+        {"sign": "hope", "label": "Hope", "points": [{"at": "2026-05-22T18:00:00+00:00", "value": 3}]}]}
+    messages = [
+        {"from": "bot", "kind": "text", "text": "Your check-ins so far:\nOpenness: 2 \u2192 4\nHope: 3"},
+        {"from": "bot", "kind": "custom", "buttons": [], "custom": trend},
+        {"from": "bot", "kind": "custom", "buttons": [], "custom": {
+            "type": "data_export", "data": {"checkins": [{"sign": "hope", "value": 3}]}}},
+        {"from": "bot", "kind": "custom", "buttons": [], "custom": {"type": "ask_timezone"}},
+    ]
+    with tab.step("check-in-payloads"):
+        page.goto(f"{static_page}/health")
+        page.evaluate("([key, value]) => sessionStorage.setItem(key, value)",
+                      [STORE_KEY, json.dumps({"sessionId": "c" * 32, "messages": messages})])
+        page.goto(f"{static_page}/")
+        chart = page.locator(".trend")
+        assert chart.locator("svg").get_attribute("role") == "img"
+        assert chart.locator(".trend-legend li").all_inner_texts() == ["Openness: 2 \u2192 4", "Hope: 3"]
+        assert chart.locator("circle").count() == 3
+        link = page.locator("a.download")
+        assert link.get_attribute("download") == "my-coach-data.json"
+        assert link.get_attribute("href").startswith("blob:")
+        zone = page.locator(".quick-reply", has_text="this device's time zone")
+        assert zone.count() == 1
+        no_raw_json(page)
+    assert tab.errors == []
+    assert tab.outside() == []
