@@ -90,6 +90,7 @@ test: setup browser $(MODEL) lint
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 validate: setup
 	$(BIN)/rasa data validate --fail-on-warnings
@@ -136,4 +137,4 @@ bench-quick: setup $(MODEL)
 # The held-out understanding benchmark (tests/understanding/) over REST on real servers:
 # the share handled right, overall and per pattern, and the worst cases.
 bench-understanding: setup $(MODEL)
-	$(BIN)/python -m tests.understanding.bench
+	for set in tests/understanding/*.yml; do echo "== $$set"; $(BIN)/python -m tests.understanding.bench $$set || exit 1; done

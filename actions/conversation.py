@@ -49,7 +49,7 @@ class ActionSituation(CoachAction):
         breach, named = entity(tracker, "breach_type")
         if not named:
             breach = breach_in_answer(tracker.latest_message.get("text")) or found.get("breach_type")
-        role = ROLE_OF_INTENT.get(intent(tracker))
+        role = ROLE_OF_INTENT.get(intent(tracker) or "")
         if named and breach is None and role is None:
             return Turn().say("unknown_breach_type")
         # The wording settles the role (role cue, or a long story's sentences); a button does too.
@@ -61,7 +61,7 @@ class ActionFeeling(CoachAction):
     action_name = "action_feeling"
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        return coach.feeling(person, ROLE_OF_FEELING.get(intent(tracker), "betrayed"))
+        return coach.feeling(person, ROLE_OF_FEELING.get(intent(tracker) or "", "betrayed"))
 
 
 class ActionRestate(CoachAction):

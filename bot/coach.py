@@ -484,7 +484,7 @@ class Coach:
         last = person.last_reply or ""
         kind, _, rest = last.partition(":")
         turn = Turn()
-        text = None
+        text: str | None = None
         if kind == "reply":
             text = plain(rest)
         elif kind == "card":
@@ -499,16 +499,17 @@ class Coach:
             step = rest.split(":")[0]
             text = plain(f"done_when_{step}")
         if text is None and person.plan_started:
-            step = current_step(self.progress.steps(person.sender_id))
-            if step is not None:
-                text = plain(f"done_when_{step}")
+            current = current_step(self.progress.steps(person.sender_id))
+            if current is not None:
+                text = plain(f"done_when_{current}")
         if text is None:
-            text = plain("about_the_coach")
+            text = plain("about_the_coach") or ""
         turn.send(render("restate_intro")[0] + " " + text, custom={"type": "restate", "of": last or None},
                   response="restate")
-        if (person.pending or "").startswith(STEP_QUESTION):
-            step = person.pending[len(STEP_QUESTION):].split(":")[0]
-            turn.extend(self.confirm_step(step, again=AGAIN in person.pending))
+        pending = person.pending or ""
+        if pending.startswith(STEP_QUESTION):
+            step = pending[len(STEP_QUESTION):].split(":")[0]
+            turn.extend(self.confirm_step(step, again=AGAIN in pending))
         return turn
 
     def remembered(self, person: Person, retention_days: int | None) -> Turn:

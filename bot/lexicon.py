@@ -83,7 +83,7 @@ def canonical(entity: str, value: object) -> str | None:
     """Return the canonical value for an extracted entity, or None if unknown.
 
     NLU may hand back the canonical value (the entity ruler does) or a surface
-    form DIET picked up; anything else is treated as not understood rather than
+    form (a button payload, a slot typed by hand); anything else is treated as not understood rather than
     stored.
     """
     vocabulary = ENTITY_VOCABULARY.get(entity)

@@ -19,6 +19,7 @@ import secrets
 import stat
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 VAR_DIR = Path(__file__).resolve().parent.parent / "var"
@@ -26,8 +27,8 @@ VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 
 def get(variable: str, name: str, env: dict[str, str] | None = None, folder: Path | None = None) -> str:
     """``env[variable]`` when set, else the content of ``folder/<name>.secret`` (made if missing)."""
-    env = os.environ if env is None else env
-    given = (env.get(variable) or "").strip()
+    source: Mapping[str, str] = os.environ if env is None else env
+    given = (source.get(variable) or "").strip()
     if given:
         return given
     return _from_file((folder or VAR_DIR) / f"{name}.secret")

@@ -629,19 +629,19 @@ class _Reading:
         while self._tok(i) in _ADVERBS or self._tok(i).endswith("ly"):
             i += 1
         if self._tok(i) in _PATIENT_PREPS:
-            ref = self._person_after(i + 1)
-            if ref is not None:
-                return ref
+            after = self._person_after(i + 1)
+            if after is not None:
+                return after
         if pattern.transitive:
-            ref = self.starting_at.get(i)
-            if ref is not None and ref.case != SUBJ:
-                return ref
+            after = self.starting_at.get(i)
+            if after is not None and after.case != SUBJ:
+                return after
         if pattern.from_scan:
             for k in range(hit.end, min(hit.end + 7, len(self.tokens))):
                 if self.tokens[k] in _PUNCT:
                     break
-                if self.tokens[k] == "from" and (ref := self._person_after(k + 1)) is not None:
-                    return ref
+                if self.tokens[k] == "from" and (after := self._person_after(k + 1)) is not None:
+                    return after
         return None
 
     def _partner_with(self, hit: _Hit) -> _Ref | None:

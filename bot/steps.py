@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -80,10 +81,10 @@ def _phrase_re(phrases) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _lists() -> dict[str, re.Pattern]:
+def _lists() -> dict[str, Any]:  # name -> pattern; "cues" -> step -> pattern
     lists = words.load("polarity")
     # Named report_* in the file: list names are shared across data/words/ with the safety rules.
-    compiled = {name: _phrase_re(lists[f"report_{name}"]) for name in
+    compiled: dict[str, Any] = {name: _phrase_re(lists[f"report_{name}"]) for name in
                 ("not_yet", "future", "attempt", "refusal", "non_apology", "positive", "hedge", "yes")}
     negations = words.words("negations", "negation") - {"without", "no", "nor", "neither"}
     compiled["negation"] = _phrase_re(negations)

@@ -64,6 +64,8 @@ INDEXES = {
 
 
 class CoachTrackerStore(SQLTrackerStore):
+    engine: Any  # Rasa ships no type information
+
     def __init__(self, *args: Any, window_turns: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_turns = window.window_turns(window_turns)

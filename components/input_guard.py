@@ -1,6 +1,6 @@
 """Turns input the coach cannot work with (see ``bot.input_check``) into ``nlu_fallback``.
 
-Without it DIET still picks its likeliest intent for "😢😢😢" or a pasted
+Without it the classifier still picks its likeliest intent for "😢😢😢" or a pasted
 20,000-character text, and the coach would answer with a card no one asked
 for. Placed before SafetyGuard, so a disclosure inside a long message still
 gets the safety response.

@@ -1,9 +1,9 @@
-"""Dense sentence features from MiniLM (see ``bot.sentence_encoder``) for DIET.
+"""Dense sentence features from MiniLM (see ``bot.sentence_encoder``) for the intent classifier.
 
 Sparse n-grams learn this project's own words; the pretrained sentence
-embedding lets DIET recognise wordings it never saw in training ("when does
-the pain start to fade" ~ "how long does healing take"). Sentence features
-only: DIET combines them with the token-level sparse features.
+embedding lets the classifier recognise wordings it never saw in training ("when does
+the pain start to fade" ~ "how long does healing take"). The message reader and the
+safety check's meaning layer read the same vector.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -269,7 +270,7 @@ class MessageReader(GraphComponent):
         needed = self.config["min_breach_confidence"] + (0.15 if strict else 0.0)
         return label if probability >= needed else None
 
-    def _answers(self, vector: np.ndarray, topics: set[str] = frozenset()) -> list[dict[str, Any]]:
+    def _answers(self, vector: np.ndarray, topics: Collection[str] = frozenset()) -> list[dict[str, Any]]:
         """Nearest bank questions; a weaker match counts when its card is on the topic the
         classifier chose too (two readings agreeing)."""
         scores = self._models["answer_vectors"] @ vector
@@ -296,8 +297,8 @@ class MessageReader(GraphComponent):
         scores = self._step_scores(vector) if vector is not None else {}
         by_step: dict[str, float] = {}
         for label, score in scores.items():
-            step = label.split(":")[0]
-            by_step[step] = max(by_step.get(step, -1.0), score)
+            name = label.split(":")[0]
+            by_step[name] = max(by_step.get(name, -1.0), score)
         candidates = named or [s for s, v in by_step.items() if v >= self.config["min_step_similarity"]]
         ranked = sorted(candidates, key=lambda s: -by_step.get(s, 0.0))
         step = ranked[0] if ranked else None
@@ -353,7 +354,7 @@ class MessageReader(GraphComponent):
                 (named or found.get("breach_type")) and (not question or asks_for_help)):
             # The classifier is unsure, but the words tell a situation: "it's not the first time
             # she's lied, she lies about everything" is someone telling what happened.
-            name = {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}.get(found.get("role"),
+            name = {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}.get(found.get("role") or "",
                                                                                   "inform_breach_type")
             self._choose(message, name, 0.6)
         elif unsure and intent not in CONTROL and vector is not None and "intent" in self._models:
@@ -391,7 +392,7 @@ class MessageReader(GraphComponent):
         intents = (_predict(self._models["intent"], vectors) if "intent" in self._models
                    else [[]] * len(pieces))
         found["sentences"] = len(pieces)
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = defaultdict(float)
         quiet = reading.without_quotes(text)
         for (start, end), ranked in zip(spans, intents, strict=True):
             role = speaker_role(quiet[start:end])
@@ -403,7 +404,7 @@ class MessageReader(GraphComponent):
         if whole in SITUATION:
             votes[SITUATION[whole]] += 1
         if votes:
-            (role, score), *rest = votes.most_common()
+            (role, score), *rest = sorted(votes.items(), key=lambda kv: -kv[1])
             if not rest or score - rest[0][1] >= 1:
                 found["role"] = role
         named = Counter(e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == "breach_type")
@@ -452,7 +453,7 @@ class MessageReader(GraphComponent):
         elif found.get("step", {}).get("step"):
             self._choose(message, "report_step_done", 0.9)
         elif whole not in SITUATION and (found.get("role") or found.get("breach_type")):
-            name = {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}.get(found.get("role"),
+            name = {"betrayed": "i_was_betrayed", "offender": "i_broke_trust"}.get(found.get("role") or "",
                                                                                   "inform_breach_type")
             self._choose(message, name, 0.9)
         elif whole in SITUATION and found.get("role") and SITUATION[whole] != found["role"]:

@@ -27,7 +27,7 @@ class RoleCue(StatelessComponent):
             if intent.get(INTENT_NAME_KEY) not in SITUATION_INTENTS:
                 continue
             role = speaker_role(message.get(TEXT) or "")
-            wanted = INTENT_FOR_ROLE.get(role)
+            wanted = INTENT_FOR_ROLE.get(role or "")
             if wanted is None:
                 continue
             # The cue has settled which of the two it is, so the other one leaves the

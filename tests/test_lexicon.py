@@ -238,3 +238,17 @@ def test_canonical_accepts_values_and_phrases():
     assert canonical("region", "uk") == "UK"
     assert canonical("breach_type", "banana") is None
     assert canonical("nope", "affair") is None
+
+
+def test_every_plan_step_has_a_topic_card():
+    from bot.lexicon import PLAN_STEPS
+    from bot.topics import TOPICS
+
+    assert set(PLAN_STEPS) <= set(TOPICS)
+
+
+def test_every_region_the_nlu_knows_has_resources():
+    from bot.lexicon import REGIONS
+    from bot.resources import REGION_NAMES
+
+    assert set(REGION_NAMES) == set(REGIONS)

@@ -129,6 +129,24 @@ def test_rasa_shell_talks_through_the_projects_rest_channel(monkeypatch):
     assert type(rasa.core.run._create_single_channel("rest", None)).__name__ == "RestInput"
 
 
+def test_rasa_shell_shows_a_card_once_as_text(monkeypatch, capsys):
+    import rasa.core.run
+    from rasa.core.channels import console
+
+    monkeypatch.setattr(rasa.core.run, "_create_single_channel", rasa.core.run._create_single_channel)
+    monkeypatch.setattr(console, "record_messages", console.record_messages)
+    monkeypatch.setattr(console, "_print_bot_output", console._print_bot_output)
+    shell_channel.apply()
+    # What REST returns for one card: its text, then its payload.
+    console._print_bot_output({"recipient_id": "x", "text": "Say what happened, plainly."})
+    console._print_bot_output({"recipient_id": "x", "custom": {"type": "advice_card", "card_id": "c1"}})
+    console._print_bot_output({"recipient_id": "x", "custom": {"someone": "else's payload"}})
+    shown = capsys.readouterr().out
+    assert shown.count("Say what happened, plainly.") == 1
+    assert "advice_card" not in shown
+    assert "Custom json:" in shown and "else's payload" in shown  # not the coach's: as before
+
+
 # -- rasa_sdk_errors ---------------------------------------------------------------------------
 
 

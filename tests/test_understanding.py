@@ -4,8 +4,8 @@
   cosine >= 0.9), of anything the coach learns from: NLU examples, the answer bank's questions,
   the step criteria's examples. Messages of three words or fewer ("yes", "ok thx", "si") are
   exempt: they are bound to match a training example and are tests of the dialogue, not of NLU.
-- The whole benchmark, run over REST on the real servers, must stay at or above the figures
-  reached (overall and per pattern): the issue's CI floor.
+- understanding.yml, run over REST on the real servers, must stay at or above the figures
+  reached (overall and per pattern): the issue's CI floor. closing.yml is reported, not gated.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ FLOOR_PATTERN = {
 }
 # A pattern a future set adds is held to the lowest floor.
 FLOOR_NEW_PATTERN = min(FLOOR_PATTERN.values())
+# The floor holds on the set it was reached on. The closing set (closing.yml), written blind
+# after the work, is measured by `make bench-understanding` and reported, not gated: a floor
+# set from its own figure would only invite tuning on it.
+FLOOR_SET = bench.HERE / "understanding.yml"
 
 
 def normalised(text: str) -> str:
@@ -108,7 +112,7 @@ def test_understanding_stays_above_its_floor(tmp_path, capsys):
                       rasa_port=port(15205), action_port=port(15255))
     servers.start()
     try:
-        outcomes = bench.run(servers.send, bench.load_cases(bench.default_files()), tag="und-floor")
+        outcomes = bench.run(servers.send, bench.load_cases([FLOOR_SET]), tag="und-floor")
     finally:
         servers.stop()
     overall, patterns = bench.scores(outcomes)

@@ -43,7 +43,7 @@ import os
 import re
 import secrets
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
@@ -90,10 +90,10 @@ class TelegramConfig:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> TelegramConfig:
-        env = os.environ if env is None else env
+        source: Mapping[str, str] = os.environ if env is None else env
 
         def value(name: str) -> str | None:
-            return (env.get(name) or "").strip() or None
+            return (source.get(name) or "").strip() or None
 
         return cls(
             token=value("TELEGRAM_TOKEN"),
@@ -318,7 +318,7 @@ class CoachTelegramInput(InputChannel):
         self.config = config
         self.username = config.username
         self.bot_id = config.bot_id
-        self.api = BotApi(config.api_url, config.token) if config.enabled else None
+        self.api = BotApi(config.api_url, config.token or "") if config.enabled else None
         self.codec = render.CallbackCodec()
         self.secret = config.secret
         if config.enabled and not self.secret and config.webhook_url:
@@ -399,7 +399,7 @@ class CoachTelegramInput(InputChannel):
             logger.info("Telegram: TELEGRAM_WEBHOOK_URL is not set, so the webhook is left as it is.")
             return
         try:
-            await self.api.call(
+            await self._api().call(
                 "setWebhook", url=self.config.webhook_url, secret_token=self.secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
@@ -416,7 +416,7 @@ class CoachTelegramInput(InputChannel):
             return
         self._identity_tried = now
         try:
-            me = await self.api.call("getMe")
+            me = await self._api().call("getMe")
         except TelegramError as error:
             logger.error("Telegram: getMe failed: %s", error)
             return
@@ -528,7 +528,7 @@ class CoachTelegramInput(InputChannel):
             return
         await self.answer(query)
         try:  # the choice is made: take the buttons away so an old one cannot be pressed again
-            await self.api.call("editMessageReplyMarkup", chat_id=chat["id"],
+            await self._api().call("editMessageReplyMarkup", chat_id=chat["id"],
                                 message_id=message.get("message_id"), reply_markup={"inline_keyboard": []})
         except TelegramError as error:
             logger.debug("Telegram: keyboard not removed: %s", error)
@@ -615,9 +615,15 @@ class CoachTelegramInput(InputChannel):
 
     # -- sending -----------------------------------------------------------------------
 
+    def _api(self) -> BotApi:
+        # Only reached with a token: without one the channel answers no webhook (see from_env).
+        if self.api is None:
+            raise RuntimeError("Telegram: no bot token is set")
+        return self.api
+
     async def answer(self, query: dict, text: str | None = None, alert: bool = False) -> None:
         try:
-            await self.api.call("answerCallbackQuery", callback_query_id=query.get("id"), text=text,
+            await self._api().call("answerCallbackQuery", callback_query_id=query.get("id"), text=text,
                                 show_alert=alert or None)
         except TelegramError as error:
             logger.warning("Telegram: answerCallbackQuery failed: %s", error)
@@ -708,10 +714,10 @@ class CoachTelegramInput(InputChannel):
             await self.api.call(upload["method"], _file=upload, **rest)
             return
         try:
-            await self.api.call("sendMessage", **params)
+            await self._api().call("sendMessage", **params)
         except TelegramError as error:
             if error.code != 400 or "parse" not in error.description.lower():
                 raise
             # Our HTML should always parse; if it ever does not, plain text still gets through.
             plain = {**params, "text": _plain(params["text"]), "parse_mode": None}
-            await self.api.call("sendMessage", **plain)
+            await self._api().call("sendMessage", **plain)

@@ -144,9 +144,10 @@ def render_safety(text: str | None, safety: dict) -> str:
 def render_message(message: dict) -> list[Outgoing]:
     """A Rasa bot message (text, buttons, custom, ...) as Telegram messages."""
     text = message.get("text") or ""
-    custom = message.get("custom") if isinstance(message.get("custom"), dict) else None
+    raw = message.get("custom")
+    custom: dict = raw if isinstance(raw, dict) else {}
     buttons = [b for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("title")]
-    kind = (custom or {}).get("type")
+    kind = custom.get("type")
     if kind == "advice_card":
         parts = [render_card(custom)]
     elif kind == "progress":

@@ -9,6 +9,12 @@ Here the shell's channel is the project's REST channel under the name ``cmdline`
 the whole answer at once. ``make shell`` also binds it to 127.0.0.1.
 Upstream: ``rasa.core.run._create_single_channel`` and
 ``rasa.core.channels.console.record_messages(use_response_stream=True)``.
+
+The console prints a custom payload as "Custom json:" and its raw JSON. Every payload the
+coach sends (a card, the checklist, resources: a dict with a ``type``) comes with its text,
+which REST returns as the item before it, so the shell showed each card twice, once as JSON.
+The console now prints the text only; a payload of any other shape is printed as before.
+Upstream: ``rasa.core.channels.console._print_bot_output``.
 """
 
 from __future__ import annotations
@@ -47,3 +53,12 @@ def apply() -> None:
     _create_single_channel._coach_shell = True  # type: ignore[attr-defined]
     rasa.core.run._create_single_channel = _create_single_channel
     console.record_messages = functools.partial(console.record_messages, use_response_stream=False)
+    print_output = console._print_bot_output
+
+    def _print_bot_output(message, *args, **kwargs):  # type: ignore[no-untyped-def]
+        custom = message.get("custom")
+        if isinstance(custom, dict) and "type" in custom:
+            message = {k: v for k, v in message.items() if k != "custom"}
+        return print_output(message, *args, **kwargs)
+
+    console._print_bot_output = _print_bot_output

@@ -126,10 +126,11 @@ def _by_meaning(embedding) -> Verdict | None:
             raise
         logger.error("safety meaning layer failed with %s; the patterns decide", type(error).__name__)
         return None
-    if found is None:
+    e = found.exemplar if found is not None else None
+    if e is None or e.level is None:
         return None
-    e = found.exemplar
-    return Verdict(e.level, e.subject, e.certain, e.id, loose=True)
+    # Every danger exemplar in the bank names its subject; "self" only guards a future omission.
+    return Verdict(e.level, e.subject or "self", e.certain, e.id, loose=True)
 
 
 def assess(text: str, embedding=None) -> Verdict | None:

@@ -101,7 +101,7 @@ class _Compiler:
 
     def sequence(self, lead: bool) -> str:
         out, started, solid = "", lead, False
-        while self.peek() not in (None, "|") and not self.peek().startswith(")"):
+        while self.peek() not in (None, "|") and not (self.peek() or "").startswith(")"):
             regex, optional, glued = self.item(started)
             if glued:
                 piece = regex  # carries its own separator, or needs none ("'s", "$")
@@ -135,10 +135,10 @@ class _Compiler:
             optional = token.endswith("?")
             name = token.strip("{}?")
             if name in PHRASES:
-                inner = _Compiler(PHRASES[name], captured={"*"})
-                regex = "(?:" + inner.alternatives() + ")"
-                if inner.peek() is not None:
-                    raise self.fail(f"phrase {name!r}: unexpected {inner.peek()!r}")
+                phrase = _Compiler(PHRASES[name], captured={"*"})
+                regex = "(?:" + phrase.alternatives() + ")"
+                if phrase.peek() is not None:
+                    raise self.fail(f"phrase {name!r}: unexpected {phrase.peek()!r}")
             else:
                 regex = list_regex(name)
             if name not in self.captured and "*" not in self.captured:
