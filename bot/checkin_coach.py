@@ -249,7 +249,7 @@ class CheckinCoach:
             return Turn().say("reminder_zone_unknown")
         self.reminders.set_prefs(person.sender_id, tz=tz)
         turn = Turn().say("reminder_zone_set", tz=tz)
-        if waiting:
+        if waiting and person.pending:
             return turn.extend(self.set_reminder(person.but(pending=None), person.pending.split(":", 1)[1]))
         return turn
 
@@ -259,14 +259,14 @@ class CheckinCoach:
         if quiet is None:
             return Turn().say("quiet_hours_when")
         try:
-            if quiet == "off":
+            if isinstance(quiet, str):  # "off"
                 self.reminders.set_quiet(person.sender_id, None)
                 return Turn().say("quiet_hours_off")
             self.reminders.set_quiet(person.sender_id, quiet)
         except SQLAlchemyError:
             return Turn().say("change_not_saved")
         tz = self.reminders.prefs(person.sender_id)["tz"] or "your time zone"
-        start, end = (q.strftime("%H:%M") for q in quiet)
+        start, end = quiet[0].strftime("%H:%M"), quiet[1].strftime("%H:%M")
         return Turn().say("quiet_hours_set", start=start, end=end, tz=tz)
 
     def stop_reminders(self, person: Person) -> Turn:

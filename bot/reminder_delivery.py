@@ -122,18 +122,14 @@ class Delivery:
             name = channel.name()
             if name == "telegram" and getattr(getattr(channel, "config", None), "enabled", False):
                 prefixes.append("tg:")
-                outputs["tg:"] = lambda _sender, c=channel: c.get_output_channel()
+                outputs["tg:"] = _own_output(channel)
             elif name == "socketio" and getattr(channel, "sio", None) is not None:
                 sio, namespace = channel.sio, channel.namespace or "/"
                 rooms = sio.manager.rooms.get(namespace, {})
                 for room, members in list(rooms.items()):
                     if isinstance(room, str) and room.startswith("web:") and members:
                         senders.append(room)
-                from bot.channels.socketio import CoachSocketIOOutput
-
-                outputs["web:"] = lambda _sender, c=channel: CoachSocketIOOutput(
-                    c.sio, c.bot_message_evt, c.namespace
-                )
+                outputs["web:"] = _socket_output(channel)
         return prefixes, senders, outputs
 
     async def push_due(self) -> int:
@@ -162,6 +158,18 @@ class Delivery:
             except Exception as error:  # noqa: BLE001 - the database may be back next time
                 logger.error("Reminder loop: %s", type(error).__name__)
             await asyncio.sleep(interval)
+
+
+def _own_output(channel: InputChannel) -> Callable[[str], OutputChannel | None]:
+    """Telegram: the channel's own output sends to the person's private chat."""
+    return lambda _sender: channel.get_output_channel()
+
+
+def _socket_output(channel: Any) -> Callable[[str], OutputChannel | None]:
+    """socket.io: emits to the conversation's room (the open page)."""
+    from bot.channels.socketio import CoachSocketIOOutput
+
+    return lambda _sender: CoachSocketIOOutput(channel.sio, channel.bot_message_evt, channel.namespace)
 
 
 async def before_message(sender_id: str, output: OutputChannel) -> None:

@@ -332,9 +332,8 @@ class ReminderStore:
         if request.delay is not None:
             due = now + request.delay
         else:
-            due = next_due(
-                request.repeat, request.at, tz or "UTC", now, request.tomorrow, self._quiet(sender_id)
-            )
+            at = request.at or DEFAULT_TIME  # parse() always sets one for an absolute time
+            due = next_due(request.repeat, at, tz or "UTC", now, request.tomorrow, self._quiet(sender_id))
         repeat = request.repeat
         if repeat == "weekly":
             repeat = f"weekly:{due.astimezone(ZoneInfo(tz or 'UTC')).weekday()}"

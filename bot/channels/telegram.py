@@ -711,7 +711,7 @@ class CoachTelegramInput(InputChannel):
         if "_upload" in params:
             upload = params["_upload"]
             rest = {k: v for k, v in params.items() if k != "_upload"}
-            await self.api.call(upload["method"], _file=upload, **rest)
+            await self._api().call(upload["method"], _file=upload, **rest)
             return
         try:
             await self._api().call("sendMessage", **params)

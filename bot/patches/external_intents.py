@@ -33,5 +33,5 @@ def apply(module: Any) -> None:
         return [intent for intent in upstream(self) if not intent.startswith(PREFIX)]
 
     _non_default_intents._coach_patched = True  # type: ignore[attr-defined]
-    _non_default_intents._coach_upstream = upstream  # type: ignore[attr-defined]  (for the test)
+    _non_default_intents._coach_upstream = upstream  # type: ignore[attr-defined]
     validator._non_default_intents = _non_default_intents
