@@ -128,8 +128,8 @@ class CheckinCoach:
     def words_answer(self, person: Person, text: str | None, channel: str | None = None) -> Turn | None:
         """Words NLU read as something else ("3", "about the same") while a question is open."""
         found = open_question(person.pending)
-        if found is None or not isinstance(text, str) or text.startswith("/"):
-            return None
+        if found is None or not isinstance(text, str) or text.startswith("/") or "?" in text:
+            return None  # a question ("is it getting better?") is answered as one
         sign, started = found
         if checkins.parse_answer(text, self.store.last_value(person.sender_id, sign, before=started)) is None:
             return None

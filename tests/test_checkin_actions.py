@@ -139,6 +139,14 @@ async def test_answers_in_words_and_skip(coach, engine):
     )
     assert responses(messages) == ["checkin_q_closeness_any"]
     assert store.last_value("dee", "openness") == 3
+    # A question in between is answered as a question, and the check-in waits.
+    _, messages = await run(
+        conversation.ActionTopicCard(),
+        tracker(
+            "ask_is_it_working", sender="dee", text="is it getting better?", pending=slots(events)["pending"]
+        ),
+    )
+    assert customs(messages, "advice_card") and store.last_value("dee", "closeness") is None
     events, messages = await run(
         checkin_actions.ActionCheckinAnswer(),
         tracker("checkin_skip", sender="dee", text="skip", pending=slots(events)["pending"]),
