@@ -466,4 +466,4 @@ def describe(reminder: Reminder) -> str:
         return f"every day at {local:%H:%M} ({zone_name})"
     if reminder.repeat and reminder.repeat.startswith("weekly"):
         return f"every {WEEKDAYS[local.weekday()].capitalize()} at {local:%H:%M} ({zone_name})"
-    return f"on {local:%a %d %b} at {local:%H:%M} ({zone_name})"
+    return f"on {local:%a %d %b} at {local:%H:%M} {zone_name}"
