@@ -369,3 +369,18 @@ def test_in_telegram_groups_the_trend_chart_and_export_go_privately():
         {"text": "Here it is", "custom": {"type": "data_export", "data": {"a": 1}}}
     )
     assert document.upload["method"] == "sendDocument" and document.html == "Here it is"
+
+
+async def test_a_step_named_as_not_done_is_answered_even_when_nlu_cannot_place_the_message(coach):
+    report = {"step": "transparency", "named": ["transparency"], "status": "not_done", "why": "future",
+              "scores": {"transparency:offender": 0.6}, "sure": False}
+    t = tracker("nlu_fallback", text="i'm planning to give him my passwords next week when things calm down",
+                reading={"step": report}, role="offender")
+    _, messages = await run(safety_actions.ActionClarify(), t)
+    assert responses(messages)[0] == "step_planned"
+    assert customs(messages, "advice_card")[0]["topic"] == "transparency"
+    assert coach.progress.steps("ann")[2].done is False
+    # Without a named step it stays a question back.
+    t = tracker("nlu_fallback", text="hmm well you know how it is", reading={})
+    _, messages = await run(safety_actions.ActionClarify(), t)
+    assert "step_planned" not in responses(messages)
