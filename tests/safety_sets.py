@@ -23,13 +23,13 @@ import yaml
 SAFETY_DIR = Path(__file__).parent / "safety"
 LISTS = ("crisis", "abuse", "negative")
 # The sets the detector is tuned on (or was fixed with): recall must be 1.0 on each.
-GATED = ("messages", "heldout", "heldout2")
+GATED = ("messages", "heldout", "heldout2", "heldout3")
 MAX_FALSE_ALARMS_PER_100 = 2
 FULL = False  # print whole messages in the lists of misses
 
 
 def available() -> list[str]:
-    """Every set in tests/safety/, gated ones first (heldout3 when someone drops it in)."""
+    """Every set in tests/safety/, gated ones first, then any written since (heldout4)."""
     names = sorted(p.stem for p in SAFETY_DIR.glob("*.yml"))
     return [n for n in GATED if n in names] + [n for n in names if n not in GATED]
 
@@ -144,7 +144,7 @@ def tune_meaning(names: tuple[str, ...] = ("messages", "heldout")) -> None:
     """The meaning layer alone on the tuning sets, over a grid of thresholds.
 
     Only messages.yml, heldout.yml and the bank itself (each exemplar against the others):
-    never heldout2 or heldout3.
+    never heldout2, heldout3 or heldout4.
     """
     import numpy as np
 

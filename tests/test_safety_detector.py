@@ -1,8 +1,8 @@
 """The safety check (bot.safety) on its own, without Rasa: both layers, every evaluation set.
 
 Each set in tests/safety/ is scored per list and per kind and the table is printed. The sets
-the check was tuned on or fixed with (messages, heldout, heldout2; see docs/SAFETY.md) must
-keep recall 1.0, level and subject right; any further set (heldout3) is printed, not gated.
+the check was tuned on or fixed with (messages, heldout, heldout2, heldout3; see docs/SAFETY.md)
+must keep recall 1.0, level and subject right; any further set (heldout4) is printed, not gated.
 The meaning layer gets the MiniLM embedding, as NLU gives it.
 """
 
@@ -19,7 +19,8 @@ from tests import safety_sets
 GATED = [name for name in safety_sets.GATED if name in safety_sets.available()]
 REPORTED = [name for name in safety_sets.available() if name not in safety_sets.GATED]
 # minimum number of crisis, abuse and negative messages in each gated set
-MIN_SIZES = {"messages": (65, 65, 35), "heldout": (60, 60, 40), "heldout2": (100, 100, 100)}
+MIN_SIZES = {"messages": (65, 65, 35), "heldout": (60, 60, 40), "heldout2": (100, 100, 100),
+             "heldout3": (110, 110, 110)}
 # False alarms allowed per 100 hard negatives on the sets tuned on from the start.
 FALSE_ALARM_BUDGET = {"messages": 2, "heldout": 2}
 
@@ -45,7 +46,7 @@ def figures(name: str) -> safety_sets.Figures:
 
 
 def test_the_gated_sets_are_there():
-    assert GATED == ["messages", "heldout", "heldout2"]
+    assert GATED == ["messages", "heldout", "heldout2", "heldout3"]
 
 
 @pytest.mark.parametrize("set_name", GATED)

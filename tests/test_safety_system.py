@@ -3,7 +3,7 @@
 Every message goes over REST to the real Rasa server (NLU with the safety verdict, rules,
 action server) in a fresh conversation, and the reply is inspected for the safety payload.
 Every ``*.yml`` in tests/safety/ is run and its figures printed per list and kind; recall is
-gated on the sets the check was tuned on or fixed with, a further set (heldout3) is reported.
+gated on the sets the check was tuned on or fixed with, a further set (heldout4) is reported.
 """
 
 from __future__ import annotations
