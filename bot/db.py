@@ -117,6 +117,16 @@ reminder_prefs = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Telegram: button payloads too long for callback_data, by key (issue #16: any server of a
+# cluster may receive the press). The coach's own payloads, nothing a person typed.
+telegram_callbacks = sa.Table(
+    "coach_telegram_callbacks",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
 # Rasa's SQLTrackerStore table; declared here (never created here) so that
 # deletion and retention can reach it with the same engine.
 tracker_events = sa.Table(
@@ -130,8 +140,8 @@ tracker_events = sa.Table(
     sa.Column("data", sa.Text),
 )
 
-OWN_TABLES = (cards, seen_cards, progress, telegram_updates, telegram_outbox, checkins, reminders,
-              reminder_prefs)
+OWN_TABLES = (cards, seen_cards, progress, telegram_updates, telegram_outbox, telegram_callbacks, checkins,
+              reminders, reminder_prefs)
 PERSONAL_TABLES = (seen_cards, progress, telegram_updates, telegram_outbox, checkins, reminders,
                    reminder_prefs)
 

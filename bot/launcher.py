@@ -159,6 +159,7 @@ class Supervisor:
         self.window_s = window_s
         self.restarts: dict[str, deque[float]] = {name: deque() for name in processes}
         self.coming_back: set[str] = set()
+        self.envs: dict[str, dict[str, str]] = {}  # a process's own environment, when not ``env``
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
 
     def check(self) -> bool:
@@ -182,7 +183,7 @@ class Supervisor:
             recent.append(now)
             self.say(f"The {name} exited unexpectedly (code {process.returncode}); starting it again "
                      f"({len(recent)} of {self.max_restarts} in {self.window_s / 60:g} minutes).")
-            self.processes[name] = spawn(self.commands[name], self.env, self.output)
+            self.processes[name] = spawn(self.commands[name], self.envs.get(name, self.env), self.output)
             self.coming_back.add(name)
         return True
 

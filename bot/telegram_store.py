@@ -3,6 +3,9 @@
 - Update ids already handled (``coach_telegram_updates``), claimed atomically before an
   update is handled, so a redelivery (after a restart, or to another server) is ignored.
   Rows expire after ``DEDUP_DAYS``; Telegram gives up redelivering after a day.
+- Button payloads too long for Telegram's 64-byte ``callback_data``
+  (``coach_telegram_callbacks``), so that a press reaching any server of a cluster, or a
+  server after a restart, finds its payload. Kept ``CALLBACK_DAYS``.
 - Replies the Bot API would not take even after retries (``coach_telegram_outbox``),
   sent before the person's next answer.
 
@@ -22,6 +25,7 @@ from sqlalchemy.engine import Engine
 from bot import db
 
 DEDUP_DAYS = 2
+CALLBACK_DAYS = 30
 _EXPIRE_EVERY_S = 3600
 
 
@@ -45,6 +49,18 @@ class TelegramStore:
                 table, cutoff = db.telegram_updates, _now() - timedelta(days=DEDUP_DAYS)
                 connection.execute(table.delete().where(table.c.seen_at < cutoff))
         return first
+
+    def remember_callback(self, key: str, payload: str) -> None:
+        with self.engine.begin() as connection:
+            row = {"key": key, "payload": payload, "created_at": _now()}
+            db.upsert(connection, db.telegram_callbacks, row, ["key"], update={"created_at": _now()})
+            table, cutoff = db.telegram_callbacks, _now() - timedelta(days=CALLBACK_DAYS)
+            connection.execute(table.delete().where(table.c.created_at < cutoff))
+
+    def callback(self, key: str) -> str | None:
+        table = db.telegram_callbacks
+        with self.engine.connect() as connection:
+            return connection.execute(sa.select(table.c.payload).where(table.c.key == key)).scalar()
 
     def keep(self, sender: str, chat_id: int, calls: list[dict[str, Any]]) -> None:
         """Replies to send later, in this order."""

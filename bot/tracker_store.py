@@ -63,6 +63,30 @@ INDEXES = {
 }
 
 
+def turn_of(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A turn's events around its user message (``before`` and ``after`` it, in order).
+
+    After it: everything up to the next user message. Before it: only when the message
+    opened a session, the session start (its introduction), which Rasa stores before the
+    message: the events back to the previous turn's closing ``action_listen``.
+    """
+    turn = []
+    for event in after:
+        if event.get("event") == USER:
+            break
+        turn.append(event)
+    opening: list[dict[str, Any]] = []
+    for index in range(len(before) - 1, -1, -1):
+        event = before[index]
+        closing = event.get("event") == ACTION and event.get("name") == "action_listen"
+        if event.get("event") == USER or (closing and index != len(before) - 1):
+            break
+        opening.insert(0, event)
+    if any(event.get("event") == SESSION_STARTED for event in opening):
+        return opening + turn
+    return turn
+
+
 class CoachTrackerStore(SQLTrackerStore):
     engine: Any  # Rasa ships no type information
 
@@ -70,8 +94,11 @@ class CoachTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.window_turns = window.window_turns(window_turns)
         self.last_loaded = 0  # rows read by the latest retrieve (the counting test reads it)
-        if self.engine.dialect.name == "sqlite":
-            # Rasa's SQLite engine opens a new connection for each of the two or three
+        if self.engine.dialect.name in ("sqlite", "postgresql"):
+            # PostgreSQL: the project's engine checks a pooled connection before using it
+            # (pool_pre_ping), so after the database was cut off and came back, the first
+            # message does not fail on a dead connection.
+            # SQLite: Rasa's SQLite engine opens a new connection for each of the two or three
             # sessions of every turn and has no WAL, so the action server's writes would
             # block its reads: the project's engine (bot.db) has a pool and WAL.
             url = self.engine.url.render_as_string(hide_password=False)
@@ -179,6 +206,30 @@ class CoachTrackerStore(SQLTrackerStore):
         }
         self.__dict__["_sql"] = (slots, statements)
         return statements
+
+    # -- a retried message (the REST channel's message_id) ---------------------------------
+
+    RETRY_SEARCH_TURNS = 50  # a retry follows its message closely: only the latest turns are searched
+
+    def turn_for_message_id(self, sender_id: str, key: str, value: str) -> list[dict[str, Any]] | None:
+        """The events of the turn whose user message has metadata[key] == value (see
+        ``turn_of``); None when no such message is among the latest turns."""
+        t = self.SQLEvent.__tablename__
+        with self.engine.connect() as connection:
+            users = connection.execute(sa.text(
+                f"SELECT id, data FROM {t} WHERE sender_id = :sender AND type_name = '{USER}' "
+                "ORDER BY id DESC LIMIT :n"), {"sender": sender_id, "n": self.RETRY_SEARCH_TURNS}).all()
+            found = next((row for row in users
+                          if (json.loads(row.data).get("metadata") or {}).get(key) == value), None)
+            if found is None:
+                return None
+            before = connection.execute(sa.text(
+                f"SELECT data FROM {t} WHERE sender_id = :sender AND id < :id ORDER BY id DESC LIMIT 100"),
+                {"sender": sender_id, "id": found.id}).scalars().all()
+            after = connection.execute(sa.text(
+                f"SELECT data FROM {t} WHERE sender_id = :sender AND id > :id ORDER BY id LIMIT 200"),
+                {"sender": sender_id, "id": found.id}).scalars().all()
+        return turn_of([json.loads(d) for d in reversed(before)], [json.loads(d) for d in after])
 
     # -- save ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlalchemy as sa
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
@@ -22,6 +23,7 @@ from bot.patches import (
     rasa_sdk_errors,
     shell_channel,
     sql_session_scope,
+    tracker_store_errors,
 )
 
 RESULTS = [
@@ -251,3 +253,37 @@ def test_external_intents_need_no_nlu_examples(monkeypatch):
     upstream = rasa.validator.Validator._non_default_intents._coach_upstream
     monkeypatch.setattr(rasa.validator.Validator, "_non_default_intents", upstream)
     assert len(complaints("greet", "EXTERNAL_reminder")) == 1
+
+
+# -- tracker_store_errors ----------------------------------------------------------------------
+
+
+class BrokenStore(SQLTrackerStore):
+    """A tracker store whose database has gone away."""
+
+    def __init__(self, domain) -> None:
+        super(SQLTrackerStore, self).__init__(domain)
+
+    async def retrieve(self, sender_id):
+        raise sa.exc.OperationalError("SELECT", {}, ConnectionError("the database went away"))
+
+    async def save(self, tracker):
+        raise sa.exc.OperationalError("INSERT", {}, ConnectionError("the database went away"))
+
+
+async def test_a_tracker_store_error_fails_the_message_instead_of_being_lost(monkeypatch):
+    from rasa.core.agent import Agent
+
+    tracker_store_errors.apply()
+    store = Agent._create_tracker_store(BrokenStore(Domain.empty()), Domain.empty())
+    with pytest.raises(sa.exc.OperationalError):
+        await store.retrieve("rest:someone")
+    with pytest.raises(sa.exc.OperationalError):
+        await store.save(DialogueStateTracker("rest:someone", slots=[]))
+
+    # Upstream: the person is a stranger (no tracker) and the turn goes to a store nobody reads.
+    upstream = tracker_store_errors.UPSTREAM["_create_tracker_store"]
+    monkeypatch.setattr(Agent, "_create_tracker_store", upstream)
+    stock = Agent._create_tracker_store(BrokenStore(Domain.empty()), Domain.empty())
+    assert await stock.retrieve("rest:someone") is None
+    await stock.save(DialogueStateTracker("rest:someone", slots=[]))  # no error: silently in memory

@@ -22,6 +22,7 @@ from typing import Any
 from bot import input_check
 from bot.replies import Turn
 
+MAX_MESSAGE_ID_CHARS = 100
 MAX_SENDER_CHARS = 250  # Rasa's events.sender_id is VARCHAR(255); the prefix takes the rest
 EDGE_PROBLEMS = frozenset({"empty", "no_words", "unreadable", "too_long"})
 
@@ -72,6 +73,37 @@ def sender(value: Any) -> str:
     if not valid_unicode(value) or any(unicodedata.category(char) == "Cc" for char in value):
         raise Rejected("sender is not valid text")
     return value
+
+
+def message_id(value: Any) -> str | None:
+    """The client's optional id of a message (a retry repeats it): printable, at most 100 characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise Rejected("message_id must be a non-empty string")
+    if len(value) > MAX_MESSAGE_ID_CHARS:
+        raise Rejected(f"message_id is longer than {MAX_MESSAGE_ID_CHARS} characters")
+    if not valid_unicode(value) or any(unicodedata.category(char) == "Cc" for char in value):
+        raise Rejected("message_id is not valid text")
+    return value
+
+
+def storage_failure(error: BaseException) -> bool:
+    """A store that could not be reached: the database (tracker, progress) or the lock store.
+
+    The message was not stored, so the person is told so (``not_saved``) instead of an error.
+    """
+    import sqlalchemy.exc
+
+    names = {cls.__module__.split(".")[0] + "." + cls.__name__ for cls in type(error).__mro__}
+    if isinstance(error, (sqlalchemy.exc.SQLAlchemyError, ConnectionError, TimeoutError)):
+        return True
+    # Rasa's LockError (its lock store) and redis-py's errors, named so that neither is imported here.
+    return bool(names & {"rasa.LockError", "redis.RedisError"})
+
+
+def not_saved_reply() -> list[dict[str, Any]]:
+    return [{"text": item.text} for item in Turn().say("not_saved").messages]
 
 
 def message(value: Any) -> str:

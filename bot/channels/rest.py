@@ -18,6 +18,12 @@ What it does that Rasa's ``RestInput`` does not (issue #11):
   safety flag is passed on, see :mod:`bot.channels.opening`), and ``?stream=true`` is
   not offered: every answer goes through the same error handling.
 - A failure is logged by its type only, never with the text or a traceback's locals.
+- An optional ``message_id`` in the body makes a retry safe (issue #16): under the
+  conversation's lock, a message whose id is already stored for this sender is answered
+  from the stored turn (the bot messages that followed it), not processed again. The id
+  travels in the user event's metadata, so it is stored with the turn, atomically.
+- A store that cannot be reached (database, lock store) gets the coach's polite
+  ``not_saved`` reply, not a 500: the message was not stored, and the person can resend it.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from bot.channels.opening import metadata_for
 logger = logging.getLogger(__name__)
 
 PREFIX = "rest:"
+MESSAGE_ID = "message_id"
 
 
 def conversation_id(sender: str) -> str:
@@ -50,6 +57,60 @@ def conversation_id(sender: str) -> str:
 def error(status: int, message: str) -> HTTPResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return response.json({"error": message}, status=status, headers=headers)
+
+
+async def handle_once(agent: Any, message: UserMessage, message_id: str) -> list[dict[str, Any]] | None:
+    """Agent.handle_message, unless this message id is stored already: then its stored answer.
+
+    The check runs under the conversation's lock, so a retry that arrives while the first
+    attempt is still being processed (on any server) waits for it and then finds it.
+    """
+    if not agent.is_ready():  # as Agent.handle_message: no model, no answer
+        logger.info("Ignoring message as there is no agent to handle it.")
+        return None
+    async with agent.lock_store.lock(message.sender_id):
+        stored = await stored_turn(agent.tracker_store, message.sender_id, message_id)
+        if stored is not None:
+            return stored
+        await agent.processor.handle_message(message)
+        return None
+
+
+async def stored_turn(tracker_store: Any, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
+    store = getattr(tracker_store, "_tracker_store", tracker_store)  # Rasa's FailSafeTrackerStore wraps it
+    if hasattr(store, "turn_for_message_id"):
+        events = store.turn_for_message_id(sender_id, MESSAGE_ID, message_id)
+    else:  # another store (tests, in memory): the whole conversation
+        tracker = await store.retrieve_full_tracker(sender_id)
+        events = turn_in([e.as_dict() for e in tracker.events] if tracker else [], MESSAGE_ID, message_id)
+    if events is None:
+        return None
+    return await replay(events, sender_id)
+
+
+async def replay(events: list[dict[str, Any]], recipient_id: str) -> list[dict[str, Any]]:
+    """The stored bot events sent again the way Rasa sent them the first time: each event's
+    ``message()`` through the channel's ``send_response`` (a card's text and its payload are
+    two REST messages, paragraphs split), so a retry gets the very same answer."""
+    from rasa.shared.core.events import Event
+
+    collector = CollectingOutputChannel()
+    for data in events:
+        if data.get("event") == "bot":
+            event = Event.from_parameters(data)
+            await collector.send_response(recipient_id, event.message())
+    return collector.messages
+
+
+def turn_in(events: list[dict[str, Any]], key: str, value: str) -> list[dict[str, Any]] | None:
+    """The turn of the latest user event whose metadata[key] is value, in a whole conversation."""
+    from bot.tracker_store import turn_of
+
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "user" and (event.get("metadata") or {}).get(key) == value:
+            return turn_of(events[:index], events[index + 1:])
+    return None
 
 
 class CoachRestInput(RestInput):
@@ -83,6 +144,7 @@ class CoachRestInput(RestInput):
                 body = edge.json_object(request.body)
                 sender = edge.sender(body.get("sender"))
                 text = edge.message(body.get("message"))
+                message_id = edge.message_id(body.get("message_id"))
             except edge.Rejected as rejected:
                 return error(rejected.status, rejected.error)
             collector = CollectingOutputChannel()
@@ -92,16 +154,29 @@ class CoachRestInput(RestInput):
                     for reply in await edge.short_reply(problem, text):
                         await collector.send_response(sender, reply)
                     return response.json(collector.messages)
+                metadata = metadata_for(text, {MESSAGE_ID: message_id} if message_id else None)
+                message = UserMessage(text, collector, conversation_id(sender), input_channel=self.name(),
+                                      metadata=metadata)
                 try:
                     # A reminder that fell due since the last message comes first (REST has no push).
                     await reminder_delivery.before_message(conversation_id(sender), collector)
-                    await on_new_message(UserMessage(
-                        text, collector, conversation_id(sender), input_channel=self.name(),
-                        metadata=metadata_for(text),
-                    ))
+                    if message_id is None:
+                        await on_new_message(message)
+                    else:
+                        stored = await handle_once(request.app.ctx.agent, message, message_id)
+                        if stored is not None:
+                            stored = list(collector.messages) + stored
+                            for reply in stored:
+                                reply["recipient_id"] = sender
+                            return response.json(stored)
                 except asyncio.CancelledError:
                     raise
                 except Exception as failure:  # noqa: BLE001 - the type is all that is logged
+                    if edge.storage_failure(failure):
+                        logger.warning("REST: a store could not be reached; the message was not saved (%s)",
+                                       type(failure).__name__)
+                        polite = edge.not_saved_reply()
+                        return response.json([{"recipient_id": sender, **reply} for reply in polite])
                     logger.error("REST: the assistant failed on a message: %s", type(failure).__name__,
                                  exc_info=True)  # frames and types only: see bot/log_redaction.py
                     return error(500, "the coach could not answer; please try again")

@@ -18,6 +18,12 @@ Who speaks for which conversation (issue #11):
 - Text goes through the same edge rule as every channel (``bot/channels/edge.py``);
   the client's metadata is ignored.
 
+Several servers (issue #16): with ``REDIS_URL`` set, the server's client manager is
+python-socketio's ``AsyncRedisManager``, so a message emitted to a conversation's room on
+one server (a reply, a reminder) reaches the socket wherever it is connected. The
+take-over of a conversation by a newer socket sees the sockets of this server only; nginx
+keeps a client's sockets on one server (``ip_hash``), which is what makes that enough.
+
 Two defects of Rasa 3.6 fixed on the way:
 1. With ``session_persistence: true`` Rasa joins the socket to the session's room with
    ``sio.enter_room(...)`` without awaiting it. Since python-socketio 5.10 that is a
@@ -35,6 +41,7 @@ import hashlib
 import hmac
 import inspect
 import logging
+import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -99,6 +106,20 @@ class CoachSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
+def share_rooms(sio: AsyncServer, env: dict[str, str] | None = None) -> bool:
+    """Rooms across servers through Redis when REDIS_URL is set (before the server is used)."""
+    url = ((os.environ if env is None else env).get("REDIS_URL") or "").strip()
+    if not url:
+        return False
+    from socketio import AsyncRedisManager
+
+    manager = AsyncRedisManager(url, channel=os.environ.get("SOCKETIO_CHANNEL", "coach-socketio"))
+    manager.set_server(sio)
+    sio.manager = manager
+    sio.manager_initialized = False
+    return True
+
+
 async def _maybe_await(result: Any) -> None:
     if inspect.isawaitable(result):  # enter_room/leave_room are coroutines since python-socketio 5.10
         await result
@@ -133,6 +154,7 @@ class CoachSocketIOInput(SocketIOInput):
         tokens: SessionTokens = getattr(self, "tokens", None) or SessionTokens.from_env()
         access: Access = getattr(self, "access", None) or Access.from_env()
         namespace = self.namespace or "/"
+        share_rooms(sio)
         # engine.io's own Origin check, on the --cors list. The CORS headers themselves come
         # from sanic-cors (Rasa's --cors) alone: engine.io adding its own would send
         # Access-Control-Allow-Origin twice, which browsers refuse.
@@ -200,6 +222,12 @@ class CoachSocketIOInput(SocketIOInput):
                         text, output, conversation, input_channel=self.name(), metadata=metadata_for(text),
                     ))
                 except Exception as failure:  # noqa: BLE001 - the type is all that is logged
+                    if edge.storage_failure(failure):
+                        logger.warning("socket.io: a store could not be reached; not saved (%s)",
+                                       type(failure).__name__)
+                        for reply in edge.not_saved_reply():
+                            await output.send_response(conversation, reply)
+                        return
                     logger.error("socket.io: the assistant failed on a message: %s", type(failure).__name__,
                                  exc_info=True)
                     await refuse(sid, "the coach could not answer; please try again")

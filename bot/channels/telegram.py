@@ -319,7 +319,7 @@ class CoachTelegramInput(InputChannel):
         self.username = config.username
         self.bot_id = config.bot_id
         self.api = BotApi(config.api_url, config.token or "") if config.enabled else None
-        self.codec = render.CallbackCodec()
+        self.codec = render.CallbackCodec(shared=lambda: self.store)
         self.secret = config.secret
         if config.enabled and not self.secret and config.webhook_url:
             # We register the webhook ourselves, so a fresh random secret works.

@@ -8,7 +8,8 @@ same thing, so Telegram shows the HTML rendering of the payload instead of both.
 
 Buttons become inline keyboards. Telegram allows at most 64 bytes of
 ``callback_data``: payloads that fit are sent as they are, longer ones are
-replaced by a short key that :class:`CallbackCodec` maps back.
+replaced by a short key that :class:`CallbackCodec` maps back (from memory, else from the
+database that every server of a cluster shares: ``bot/telegram_store.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 MAX_TEXT = 4096  # Telegram's limit for one message, counted after entity parsing
 MAX_CALLBACK_BYTES = 64
@@ -229,9 +231,13 @@ class CallbackCodec:
     button in the domain) so that their keys survive a restart too.
     """
 
-    def __init__(self, capacity: int = 10_000, known: Callable[[], Iterable[str]] | None = None) -> None:
+    def __init__(self, capacity: int = 10_000, known: Callable[[], Iterable[str]] | None = None,
+                 shared: Callable[[], Any] | None = None) -> None:
         self.capacity = capacity
         self.known = known
+        # () -> a store with remember_callback(key, payload) and callback(key): the map shared
+        # by every server (a press may reach another server than the one that sent the button).
+        self.shared = shared
         self._payloads: OrderedDict[str, str] = OrderedDict()
 
     @staticmethod
@@ -243,6 +249,8 @@ class CallbackCodec:
         if _fits(payload) and not payload.startswith(KEY_PREFIX):
             return payload
         key = self.key(payload)
+        if key not in self._payloads and self.shared is not None:
+            self.shared().remember_callback(key, payload)
         self._payloads[key] = payload
         self._payloads.move_to_end(key)
         while len(self._payloads) > self.capacity:
@@ -257,6 +265,10 @@ class CallbackCodec:
             return data
         if data in self._payloads:
             return self._payloads[data]
+        stored = self.shared().callback(data) if self.shared is not None else None
+        if stored is not None:
+            self._payloads[data] = stored
+            return stored
         for payload in self.known() if self.known else ():
             if self.key(payload) == data:
                 self.encode(payload)

@@ -19,6 +19,10 @@ Safety of the service (issue #11):
 - ``shell_channel``: ``rasa shell`` talks through the project's REST channel.
 - ``rasa_sdk_errors``: the action server's 500 no longer echoes the tracker.
 
+Several servers (issue #16):
+- ``tracker_store_errors``: a database error fails the message (the channel says so)
+  instead of Rasa falling back to an in-memory store that loses it.
+
 Tests and the plain ``rasa`` command (issue #12):
 - ``rasa_test_defaults``: plain ``rasa test`` runs ``tests/`` and ``tests/nlu/``, not ``.venv``.
 - ``seeded_folds``: NLU cross-validation folds are seeded, so runs compare.
@@ -72,6 +76,7 @@ def apply_server_patches() -> None:
         graph_schema_memo,
         shell_channel,
         sql_session_scope,
+        tracker_store_errors,
     )
 
     action_result_validation.apply()
@@ -81,6 +86,7 @@ def apply_server_patches() -> None:
     action_connection.apply()  # one kept-open connection to the action server
     anonymization_events.apply()
     sql_session_scope.apply()
+    tracker_store_errors.apply()  # a failed store write is an error, never silently in memory
     shell_channel.apply()
 
 
