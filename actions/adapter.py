@@ -88,6 +88,12 @@ def emit(turn: Turn, dispatcher: CollectingDispatcher) -> list[EventType]:
     return [SlotSet(name, value) for name, value in turn.slots.items()]
 
 
+# While a check-in question is open, an answer in words ("3", "about the same", "a bit better")
+# may reach NLU as one of these; it answers the question (bot/checkin_coach.py).
+MAY_ANSWER_CHECKIN = frozenset({"action_clarify", "action_answer", "action_feeling", "action_topic_card",
+                                "action_follow_up"})
+
+
 class CoachAction(Action):
     """An action whose reply the coach decides; subclasses only say which decision."""
 
@@ -103,7 +109,12 @@ class CoachAction(Action):
         """The decision, then what every turn shares: a pending step question kept alive or let
         go, the English-only notice after a message in another language, what was said last."""
         the_coach, someone = coach(), person(tracker)
-        turn = self.decide(the_coach, someone, tracker)
+        turn = None
+        if self.name() in MAY_ANSWER_CHECKIN:
+            turn = the_coach.checkin.words_answer(someone, tracker.latest_message.get("text"),
+                                                  tracker.get_latest_input_channel())
+        turn = turn or self.decide(the_coach, someone, tracker)
+        the_coach.checkin.after(someone, turn)
         turn = the_coach.follow_up(someone, turn, self.name())
         if reading(tracker).get("language") and not any(m.response == "english_only" for m in turn.messages):
             turn.extend(the_coach.language_notice())

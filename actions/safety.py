@@ -10,7 +10,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.adapter import CoachAction, entity, intent, reading
-from bot import input_check
+from bot import input_check, steps
 from bot.coach import Coach, Person
 from bot.replies import Turn, button
 from bot.resources import REGION_NAMES
@@ -105,6 +105,11 @@ class ActionClarify(CoachAction):
         short = coach.short_reply(person, tracker.latest_message.get("text"))  # "lol", "si", a name
         if short is not None:
             return short
+        report = reading(tracker).get("step")
+        if isinstance(report, dict) and report.get("named") and report.get("status") == steps.NOT_DONE:
+            # NLU could not place the message, but the reader read a step named as not done
+            # ("planning to give him my passwords next week"): that is what gets answered.
+            return coach.step_done(person, None, False, report=report)
         if _fallbacks_in_a_row(tracker) >= 2:
             return Turn().say("topic_menu")
         ranking = tracker.latest_message.get("intent_ranking") or []

@@ -12,8 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import answers, privacy, safety_response, steps
 from bot.cards import Card, CardStore
+from bot.checkin_coach import SAFE_QUESTION, CheckinCoach
+from bot.checkins import CheckinStore
 from bot.lexicon import BREACH_TYPES, PLAN_STEPS
 from bot.progress import ProgressStore, checklist_text, current_step, payload
+from bot.reminders import ReminderStore
 from bot.replies import Turn, button
 from bot.resources import REGION_NAMES
 from bot.texts import plain, render
@@ -32,7 +35,9 @@ CHOOSE_ROLE = "choose_role"
 # Actions after which a pending step question is neither asked again nor dropped: safety comes
 # first, and "what do you mean?" explains the question rather than moving past it.
 NO_FOLLOW_UP = frozenset({"action_safety", "action_report_safe", "action_set_region", "action_restate",
-                          "action_answer", "action_language_notice"})
+                          "action_answer", "action_language_notice",
+                          # a reminder goes out unprompted: its neutral words alone
+                          "action_reminder"})
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,13 @@ def step_done_button(step: str) -> dict:
 
 
 class Coach:
-    def __init__(self, cards: CardStore, progress: ProgressStore) -> None:
+    def __init__(self, cards: CardStore, progress: ProgressStore, checkins: CheckinStore | None = None,
+                 reminders: ReminderStore | None = None) -> None:
         self.cards = cards
         self.progress = progress
+        # Check-ins, reminders and the export: their decisions in bot/checkin_coach.py.
+        self.checkin = CheckinCoach(self, checkins or CheckinStore(progress.engine),
+                                    reminders or ReminderStore(progress.engine))
 
     @staticmethod
     def held_back(person: Person, topic: str | None = None) -> Turn | None:
@@ -179,7 +188,10 @@ class Coach:
         )
         if card is None:
             return turn.say("no_card", topic=label(topic))
-        return self._card(person, card, turn)
+        self._card(person, card, turn)
+        if topic == "is_it_working":  # "is it working?": a card, and a way to see for yourself
+            turn.say("checkin_offer")
+        return turn
 
     def question(self, person: Person, topic: str | None, reading: dict) -> Turn:
         """A question: a direct answer first when it is a yes/no one, then the card.
@@ -415,6 +427,8 @@ class Coach:
         cleared = person.but(pending=None)
         if not action:
             return Turn().say("yes_no_without_question")
+        if action == SAFE_QUESTION:  # "is it safe to get reminders?" (after an abuse disclosure)
+            return self.checkin.reminders_safe(person, yes and sure)
         if action == "lift_hold":  # the one gentle check after "just kidding" (see false_alarm)
             return self.lift_hold(person) if yes else self.keep_hold(person)
         if action == CHOOSE_ROLE:

@@ -71,6 +71,52 @@ telegram_outbox = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Check-ins (bot/checkins.py): one row per answered sign, 1-5.
+checkins = sa.Table(
+    "coach_checkins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False),
+    sa.Column("sign", sa.String(20), nullable=False),
+    sa.Column("value", sa.Integer, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_coach_checkins_sender_at", "sender_id", "at"),
+)
+
+# Reminders (bot/reminders.py). A row is one reminder; a repeating one moves its due_at on
+# after each delivery. claimed_until is the lease of the server delivering it: a crash
+# between claim and send leaves the row to be claimed again once the lease runs out.
+# delivered_key names the last occurrence delivered ("<id>@<due_at>"), so a redelivery of
+# the same occurrence is recognised.
+reminders = sa.Table(
+    "coach_reminders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("repeat", sa.String(40)),  # None, "daily" or "weekly:<weekday 0-6>"
+    sa.Column("local_time", sa.String(5)),  # "HH:MM" in tz, for repeating reminders
+    sa.Column("tz", sa.String(64)),
+    sa.Column("claimed_until", sa.DateTime(timezone=True)),
+    sa.Column("claimed_by", sa.String(64)),
+    sa.Column("delivered_key", sa.String(80)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A person's reminder settings: their time zone, quiet hours (off until set), and whether
+# reminders wait for them to say it is safe again (after an abuse disclosure).
+reminder_prefs = sa.Table(
+    "coach_reminder_prefs",
+    metadata,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("tz", sa.String(64)),
+    sa.Column("quiet_start", sa.String(5)),
+    sa.Column("quiet_end", sa.String(5)),
+    sa.Column("paused", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # Telegram: button payloads too long for callback_data, by key (issue #16: any server of a
 # cluster may receive the press). The coach's own payloads, nothing a person typed.
 telegram_callbacks = sa.Table(
@@ -89,10 +135,15 @@ tracker_events = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255)),
     sa.Column("timestamp", sa.Float),
+    sa.Column("type_name", sa.String(255)),
+    sa.Column("intent_name", sa.String(255)),
+    sa.Column("data", sa.Text),
 )
 
-OWN_TABLES = (cards, seen_cards, progress, telegram_updates, telegram_outbox, telegram_callbacks)
-PERSONAL_TABLES = (seen_cards, progress, telegram_updates, telegram_outbox)
+OWN_TABLES = (cards, seen_cards, progress, telegram_updates, telegram_outbox, telegram_callbacks, checkins,
+              reminders, reminder_prefs)
+PERSONAL_TABLES = (seen_cards, progress, telegram_updates, telegram_outbox, checkins, reminders,
+                   reminder_prefs)
 
 
 def create_engine(url: str, connect_timeout: int = 5) -> Engine:

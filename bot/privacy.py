@@ -16,7 +16,8 @@ from bot.settings import database_url, masked, retention_days
 
 WHAT_WE_KEEP = (
     "your conversation with me (messages and my replies), the role and kind of breach you told me, "
-    "which advice cards you have seen, and your progress on the four repair steps"
+    "which advice cards you have seen, your progress on the four repair steps, your check-in answers "
+    "and any reminders you asked for"
 )
 
 
@@ -55,7 +56,9 @@ def idle_senders(connection: Connection, days: int, now: float | None = None) ->
             see(sender, moment)
     for table, column in ((db.seen_cards, db.seen_cards.c.seen_at), (db.progress, db.progress.c.updated_at),
                           (db.telegram_updates, db.telegram_updates.c.seen_at),
-                          (db.telegram_outbox, db.telegram_outbox.c.created_at)):
+                          (db.telegram_outbox, db.telegram_outbox.c.created_at),
+                          (db.checkins, db.checkins.c.at),
+                          (db.reminder_prefs, db.reminder_prefs.c.updated_at)):
         for sender, moment in connection.execute(
             sa.select(table.c.sender_id, sa.func.max(column)).group_by(table.c.sender_id)
         ):

@@ -64,6 +64,31 @@ def visible_length(text: str) -> int:
                .replace("&quot;", '"'))
 
 
+def multipart(content_type: str, raw: bytes) -> dict:
+    """A multipart/form-data body as the Bot API reads it: fields (JSON where it parses) and files
+    ({"filename", "content_type", "data"})."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    if not message.is_multipart():
+        raise ValueError("not multipart")
+    params: dict = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename:
+            params[name] = {"filename": filename, "content_type": part.get_content_type(), "data": data}
+            continue
+        text = data.decode()
+        try:
+            params[name] = json.loads(text) if text[:1] in "{[" or text.lstrip("-").isdigit() else text
+        except ValueError:
+            params[name] = text
+    return params
+
+
 class TelegramError(Exception):
     def __init__(self, code: int, description: str) -> None:
         self.code, self.description = code, description
@@ -156,7 +181,8 @@ class TelegramStub:
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         try:
-            params = json.loads(raw) if raw else {}
+            params = multipart(content_type, raw) if content_type.startswith("multipart/form-data") else (
+                json.loads(raw) if raw else {})
         except ValueError:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid JSON"}
         with self._lock:
@@ -195,7 +221,30 @@ class TelegramStub:
             return True
         if method == "sendChatAction":
             return True
+        if method in ("sendPhoto", "sendDocument"):
+            return self.send_file(method, params)
         raise TelegramError(404, "Not Found")
+
+    def send_file(self, method: str, params: dict) -> dict:
+        """sendPhoto / sendDocument with a new file, uploaded as multipart/form-data."""
+        field = "photo" if method == "sendPhoto" else "document"
+        file = params.get(field)
+        if not isinstance(file, dict) or not file.get("data"):
+            raise TelegramError(400, f"Bad Request: there is no {field} in the request")
+        if method == "sendPhoto" and not file["data"].startswith(b"\x89PNG"):
+            raise TelegramError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        caption = params.get("caption") or ""
+        if params.get("parse_mode") == "HTML" and caption:
+            problem = html_problem(caption)
+            if problem:
+                raise TelegramError(400, f"Bad Request: can't parse entities: {problem}")
+        if visible_length(caption) > 1024:
+            raise TelegramError(400, "Bad Request: message caption is too long")
+        with self._lock:
+            self._message_id += 1
+            message_id = self._message_id
+        return {"message_id": message_id, "from": self.bot, "chat": {"id": params.get("chat_id")},
+                "date": int(time.time()), "caption": caption}
 
     def send_message(self, params: dict) -> dict:
         chat_id = params.get("chat_id")

@@ -228,6 +228,33 @@ async def test_the_log_redaction_hook_costs_no_second_tracker_read(monkeypatch):
         plugin_manager().unregister(plugin)
 
 
+def test_external_intents_need_no_nlu_examples(monkeypatch):
+    import warnings
+
+    import rasa.validator
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.patches import external_intents
+
+    external_intents.apply(rasa.validator)  # as autoload does when rasa.validator is imported
+    nlu = TrainingData([Message.build(text="hello", intent="greet")])
+
+    def complaints(*intents: str) -> list[str]:
+        """What --fail-on-warnings would fail on: the validator's warnings."""
+        validator = rasa.validator.Validator(Domain.from_dict({"intents": list(intents)}), nlu, None, None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            validator.verify_intents(ignore_warnings=False)
+        return [str(w.message) for w in caught if "not found in the NLU training data" in str(w.message)]
+
+    assert complaints("greet", "EXTERNAL_reminder") == []
+    assert len(complaints("greet", "checkin_start")) == 1  # any other intent is still reported
+    upstream = rasa.validator.Validator._non_default_intents._coach_upstream
+    monkeypatch.setattr(rasa.validator.Validator, "_non_default_intents", upstream)
+    assert len(complaints("greet", "EXTERNAL_reminder")) == 1
+
+
 # -- tracker_store_errors ----------------------------------------------------------------------
 
 

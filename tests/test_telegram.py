@@ -212,6 +212,7 @@ def servers(tmp_path_factory, stub):
         extra_env={
             "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": stub.url, "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "TELEGRAM_WEBHOOK_URL": WEBHOOK_URL, "TELEGRAM_BOT_USERNAME": "",  # learnt with one getMe
+            "REMINDER_POLL_SECONDS": "1",
         },
     )
     running.start()
@@ -651,3 +652,75 @@ def test_without_a_token_the_server_starts_and_telegram_is_off(tmp_path):
         finally:
             launcher.stop({"rasa server": process})
     assert "Telegram is off" in log.read_text()
+
+
+# -- check-ins and reminders (issue #15) ---------------------------------------------------
+
+
+def test_the_check_in_chart_and_the_export_are_sent_as_files(servers, stub):
+    from datetime import datetime, timedelta, timezone
+
+    from bot.checkins import CheckinStore
+
+    user = 610001
+    engine = db.create_engine(servers.database_url)
+    try:
+        store = CheckinStore(engine)
+        then = datetime.now(timezone.utc) - timedelta(weeks=2)
+        for sign, value in (("openness", 2), ("hope", 3)):
+            store.record(f"tg:{user}", sign, value, then)
+            store.record(f"tg:{user}", sign, value + 1)
+    finally:
+        engine.dispose()
+    mark = stub.count()
+    status, _ = post(servers, update(message=message(user, "show my check-ins")))
+    assert status == 200
+    [photo] = stub.since(mark, "sendPhoto")
+    assert photo["chat_id"] == user
+    assert photo["photo"]["data"].startswith(b"\x89PNG") and photo["photo"]["content_type"] == "image/png"
+    assert "Openness: 2 → 3" in photo["caption"] and "Hope: 3 → 4" in photo["caption"]
+    # "Export my data" comes as a JSON document.
+    mark = stub.count()
+    status, _ = post(servers, update(message=message(user, "export my data")))
+    assert status == 200
+    [document] = stub.since(mark, "sendDocument")
+    assert document["chat_id"] == user and document["document"]["filename"] == "my-data.json"
+    exported = json.loads(document["document"]["data"])
+    assert sorted((c["sign"], c["value"]) for c in exported["checkins"]) == [
+        ("hope", 3), ("hope", 4), ("openness", 2), ("openness", 3)]
+
+
+def test_a_reminder_arrives_through_telegram_after_both_servers_restart(servers, stub):
+    from datetime import datetime, timedelta, timezone
+
+    user = 610002
+    sent = say(servers, stub, user, "remind me in 2 minutes to check in")
+    assert any("2 minutes" in m["text"] for m in sent)
+    servers.stop()
+    engine = db.create_engine(servers.database_url)
+    try:
+        with engine.begin() as connection:  # the two minutes pass while everything is down
+            connection.execute(db.reminders.update().where(db.reminders.c.sender_id == f"tg:{user}")
+                               .values(due_at=datetime.now(timezone.utc) - timedelta(seconds=5)))
+            # ... and so do two hours: the session has expired, and starts again silently (its
+            # opening words name the coach's purpose; a lock screen shows only the reminder).
+            rows = connection.execute(sa.text("SELECT id, data FROM events WHERE sender_id = :s"),
+                                      {"s": f"tg:{user}"}).all()
+            for row_id, data in rows:
+                event = json.loads(data)
+                event["timestamp"] -= 7200
+                connection.execute(sa.text("UPDATE events SET data = :d, timestamp = :t WHERE id = :i"),
+                                   {"d": json.dumps(event), "t": event["timestamp"], "i": row_id})
+    finally:
+        engine.dispose()
+    mark = stub.count()
+    servers.start()
+    deadline = time.monotonic() + 30
+    pushed: list[dict] = []
+    while time.monotonic() < deadline and not pushed:
+        pushed = [c for c in stub.since(mark, "sendMessage") if c["chat_id"] == user]
+        time.sleep(0.3)
+    assert len(pushed) == 1, "pushed once, without a message from the person"
+    assert pushed[0]["text"] == "Time for your check-in. It takes a minute."
+    time.sleep(2.5)  # a few more rounds of the loop: nothing more
+    assert len([c for c in stub.since(mark, "sendMessage") if c["chat_id"] == user]) == 1

@@ -130,7 +130,7 @@ def servers(tmp_path_factory):
     folder = tmp_path_factory.mktemp("webchat")
     running = Servers(
         f"sqlite:///{folder / 'coach.db'}", folder, rasa_port=RASA_PORT, action_port=ACTION_PORT,
-        extra_env={"WEB_PORT": str(WEB_PORT), "QUICK_EXIT_URL": "about:blank"},
+        extra_env={"WEB_PORT": str(WEB_PORT), "QUICK_EXIT_URL": "about:blank", "REMINDER_POLL_SECONDS": "1"},
     )
     running.start()
     yield running
@@ -219,6 +219,33 @@ async def test_socketio_with_session_persistence_delivers_replies_and_custom_pay
         await second.client.eio.disconnect(abort=True)
     assert "Traceback" not in servers.logs()
     assert "TypeError" not in servers.logs()
+
+
+@needs_servers
+async def test_a_due_reminder_is_pushed_to_an_open_page(servers):
+    from datetime import datetime, timedelta, timezone
+
+    from bot import db
+
+    chat = SocketChat()
+    try:
+        session_id = await chat.open()
+        await chat.say(session_id, "remind me in 2 minutes to check in")
+        await chat.wait_for(custom_of("reminder_set"))
+        engine = db.create_engine(servers.database_url)
+        try:  # two minutes later
+            with engine.begin() as connection:
+                connection.execute(db.reminders.update().where(
+                    db.reminders.c.sender_id == "web:" + session_id.split(".")[0]).values(
+                    due_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        finally:
+            engine.dispose()
+        chat.received.clear()
+        reminder = await chat.wait_for(custom_of("reminder"), timeout=20)  # no message sent
+        assert reminder["custom"] == {"type": "reminder", "kind": "checkin"}
+        assert any(m.get("text") == "Time for your check-in. It takes a minute." for m in chat.received)
+    finally:
+        await chat.client.eio.disconnect(abort=True)
 
 
 # ---- the page in a real browser --------------------------------------------------------------
@@ -496,3 +523,95 @@ def test_phone_sized_chat_through_the_plan_reload_and_quick_exit(servers, visit)
     assert visit.outside() == [], "every request stays on this machine"
     assert any(u.startswith(f"ws://127.0.0.1:{RASA_PORT}/socket.io/") for u in visit.urls)
     assert "Traceback" not in servers.logs()
+
+
+def answer_check_in(page, value: str) -> None:
+    """Start a check-in and answer each of its five questions with the same button."""
+    before = bot_rows(page)
+    say(page, "let's do a check-in")
+    wait_for_reply(page, before)
+    for _ in range(5):
+        before = bot_rows(page)
+        button = page.locator(".quick-reply", has_text=re.compile(rf"^{value}$"))
+        button.first.wait_for()
+        button.first.click()
+        wait_for_reply(page, before)
+
+
+@needs_servers
+def test_the_check_in_chart_appears_after_two_check_ins_on_a_phone(servers, visit):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from bot import checkins, db
+
+    page = visit.page
+    with visit.step("open"):
+        page.goto(PAGE)
+        page.locator("#status").wait_for(state="hidden")
+    with visit.step("first-check-in"):
+        answer_check_in(page, "2")
+    sender = "web:" + stored(page)["sessionId"].split(".")[0]
+    engine = db.create_engine(servers.database_url)
+    try:  # the first check-in was two weeks ago
+        with engine.begin() as connection:
+            table = db.checkins
+            for row_id, at in connection.execute(
+                    sa.select(table.c.id, table.c.at).where(table.c.sender_id == sender)).all():
+                connection.execute(table.update().where(table.c.id == row_id).values(
+                    at=checkins.aware(at) - timedelta(weeks=2)))
+    finally:
+        engine.dispose()
+    with visit.step("second-check-in"):
+        answer_check_in(page, "4")
+        chart = page.locator(".trend").last
+        chart.wait_for()
+        svg = chart.locator("svg.trend-chart")
+        assert svg.get_attribute("role") == "img"
+        assert "Openness 2, then 4" in svg.locator("title").text_content()
+        assert chart.locator("path").count() == 5 and chart.locator("circle").count() == 10
+        legend = chart.locator(".trend-legend li").all_inner_texts()
+        assert "Openness: 2 \u2192 4" in legend, legend
+        box = chart.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.locator(".bubble.bot", has_text="went from 2 to 4").count() == 1
+        no_raw_json(page)
+        visit.shot("check-in-chart")
+    assert visit.errors == []
+    assert visit.outside() == [], "every request stays on this machine"
+
+
+def test_page_renders_the_check_in_payloads_from_the_tabs_storage(visit, static_page):
+    """Rendering only: the trend with its text alternative, the export link, the zone button."""
+    tab, page = visit, visit.page
+    trend = {"type": "checkin_trend", "signs": [
+        {"sign": "openness", "label": "Openness", "points": [
+            {"at": "2026-05-01T18:00:00+00:00", "value": 2},
+            {"at": "2026-05-22T18:00:00+00:00", "value": 4}]},
+        {"sign": "hope", "label": "Hope", "points": [{"at": "2026-05-22T18:00:00+00:00", "value": 3}]}]}
+    messages = [
+        {"from": "bot", "kind": "text", "text": "Your check-ins so far:\nOpenness: 2 \u2192 4\nHope: 3"},
+        {"from": "bot", "kind": "custom", "buttons": [], "custom": trend},
+        {"from": "bot", "kind": "custom", "buttons": [], "custom": {
+            "type": "data_export", "data": {"checkins": [{"sign": "hope", "value": 3}]}}},
+        {"from": "bot", "kind": "custom", "buttons": [], "custom": {"type": "ask_timezone"}},
+    ]
+    with tab.step("check-in-payloads"):
+        page.goto(f"{static_page}/health")
+        page.evaluate("([key, value]) => sessionStorage.setItem(key, value)",
+                      [STORE_KEY, json.dumps({"sessionId": "c" * 32, "messages": messages})])
+        page.goto(f"{static_page}/")
+        chart = page.locator(".trend")
+        assert chart.locator("svg").get_attribute("role") == "img"
+        assert chart.locator(".trend-legend li").all_inner_texts() == ["Openness: 2 \u2192 4", "Hope: 3"]
+        assert chart.locator("circle").count() == 3
+        link = page.locator("a.download")
+        assert link.get_attribute("download") == "my-coach-data.json"
+        assert link.get_attribute("href").startswith("blob:")
+        zone = page.locator(".quick-reply", has_text="this device's time zone")
+        assert zone.count() == 1
+        no_raw_json(page)
+    assert tab.errors == []
+    assert tab.outside() == []

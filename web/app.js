@@ -99,10 +99,17 @@
     if (custom.type === "progress") {
       return trimmed.split("\n").every(function (line) { return /^\[( |x)\] \S/.test(line.trim()); });
     }
+    if (custom.type === "checkin_trend") {
+      // The numbers in words ("Openness: 2 → 4"): the chart shows them, with its own text alternative.
+      return trendSigns(custom).every(function (s) { return trimmed.indexOf(s.label + ":") !== -1; });
+    }
     return false;
   }
 
-  var KNOWN_TYPES = { advice_card: true, progress: true, safety: true };
+  var KNOWN_TYPES = {
+    advice_card: true, progress: true, safety: true, checkin_trend: true, data_export: true,
+    reminder_set: true, reminder: true, ask_timezone: true
+  };
 
   function receive(data) {
     if (!data || typeof data !== "object") return;
@@ -174,7 +181,126 @@
     if (custom.type === "advice_card") return renderCard(custom);
     if (custom.type === "progress") return renderProgress(custom);
     if (custom.type === "safety") return renderSafety(custom);
+    if (custom.type === "checkin_trend") return renderTrend(custom);
+    if (custom.type === "data_export") return renderExport(custom);
+    if (custom.type === "reminder_set") return renderReminderSet(custom);
+    if (custom.type === "reminder") return el("p", "note", "Reminder");
+    if (custom.type === "ask_timezone") return renderZoneChoice();
     return el("span");
+  }
+
+  // ---- check-ins: the trend as an SVG line chart, drawn here (no library, nothing fetched) ----
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var SIGN_COLOURS = ["#1f6feb", "#b35900", "#2f855a", "#8250df", "#c0364a"];
+
+  function svg(tag, attributes) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, String(attributes[key])); });
+    return node;
+  }
+
+  function trendSigns(trend) {
+    return (Array.isArray(trend.signs) ? trend.signs : []).filter(function (s) {
+      return s && str(s.sign) && str(s.label) && Array.isArray(s.points);
+    }).map(function (s) {
+      return {
+        sign: str(s.sign), label: str(s.label),
+        points: s.points.filter(function (p) {
+          return p && !isNaN(new Date(str(p.at)).getTime()) && Number(p.value) >= 1 && Number(p.value) <= 5;
+        }).map(function (p) { return { at: new Date(str(p.at)).getTime(), value: Number(p.value) }; })
+      };
+    });
+  }
+
+  function renderTrend(trend) {
+    var signs = trendSigns(trend);
+    var figure = el("figure", "trend");
+    figure.appendChild(el("h2", "trend-title", "Your check-ins"));
+    var times = [];
+    signs.forEach(function (s) { s.points.forEach(function (p) { times.push(p.at); }); });
+    var first = Math.min.apply(null, times), last = Math.max.apply(null, times);
+    // A viewBox scales to the bubble's width, so 390 px phones get the whole chart.
+    var W = 320, H = 180, left = 26, right = 12, top = 10, bottom = 28;
+    var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "class": "trend-chart",
+      "aria-labelledby": "trend-desc-" + renderedCount });
+    var desc = [];
+    function x(t) { return last === first ? (left + W - right) / 2 : left + (t - first) / (last - first) * (W - left - right); }
+    function y(v) { return top + (5 - v) / 4 * (H - top - bottom); }
+    for (var v = 1; v <= 5; v++) {
+      chart.appendChild(svg("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), "class": "grid" }));
+      var label = svg("text", { x: left - 8, y: y(v) + 4, "text-anchor": "end", "class": "axis" });
+      label.textContent = String(v);
+      chart.appendChild(label);
+    }
+    [first, last].forEach(function (t, i) {
+      if (i === 1 && last === first) return;
+      var tick = svg("text", { x: x(t), y: H - 8, "text-anchor": i ? "end" : "start", "class": "axis" });
+      tick.textContent = formatDate(new Date(t).toISOString());
+      chart.appendChild(tick);
+    });
+    var legend = el("ul", "trend-legend");
+    signs.forEach(function (s, index) {
+      if (!s.points.length) return;
+      var colour = SIGN_COLOURS[index % SIGN_COLOURS.length];
+      // Signs with the same answers would hide each other: each line sits a hair apart.
+      var shift = (index - 2) * 2.5;
+      var path = s.points.map(function (p, i) {
+        return (i ? "L" : "M") + x(p.at).toFixed(1) + " " + (y(p.value) + shift).toFixed(1);
+      });
+      chart.appendChild(svg("path", { d: path.join(" "), fill: "none", stroke: colour, "stroke-width": 2.5 }));
+      s.points.forEach(function (p) {
+        chart.appendChild(svg("circle", { cx: x(p.at), cy: y(p.value) + shift, r: 3.5, fill: colour }));
+      });
+      var values = s.points.map(function (p) { return p.value; });
+      var item = el("li", null);
+      var swatch = el("span", "swatch");
+      swatch.style.background = colour;
+      swatch.setAttribute("aria-hidden", "true");
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(s.label + ": " + values.join(" \u2192 ")));
+      legend.appendChild(item);
+      desc.push(s.label + " " + values.join(", then "));
+    });
+    var title = svg("title", { id: "trend-desc-" + renderedCount });
+    title.textContent = "Check-ins from 1 (not at all) to 5 (very much). " + desc.join("; ") + ".";
+    chart.insertBefore(title, chart.firstChild);
+    figure.appendChild(chart);
+    // The text alternative, visible to everyone: each sign's answers in order.
+    var caption = el("figcaption", "trend-caption");
+    caption.appendChild(legend);
+    figure.appendChild(caption);
+    return figure;
+  }
+
+  // ---- "export my data": a file made in the page (nothing is fetched or sent anywhere) ----
+
+  function renderExport(custom) {
+    var box = el("div", "export");
+    var data = custom.data && typeof custom.data === "object" ? custom.data : {};
+    var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    var a = link("action download", URL.createObjectURL(blob), "Download my data (JSON)");
+    a.download = "my-coach-data.json";
+    box.appendChild(a);
+    return box;
+  }
+
+  function renderReminderSet(custom) {
+    var date = new Date(str(custom.at));
+    if (isNaN(date.getTime())) return el("span");
+    var when = date.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+    return el("p", "note", "Next reminder: " + when + " (this device's time)");
+  }
+
+  function deviceZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
+  }
+
+  function renderZoneChoice() {
+    var zone = deviceZone();
+    if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return el("span");
+    return renderButtons([{ title: "Use this device's time zone (" + zone + ")",
+      payload: "/inform_timezone" + JSON.stringify({ tz: zone }) }]);
   }
 
   function renderButtons(buttons) {

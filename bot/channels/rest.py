@@ -39,7 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import log_redaction
+from bot import log_redaction, reminder_delivery
 from bot.channels import edge
 from bot.channels.access import Access
 from bot.channels.opening import metadata_for
@@ -158,11 +158,14 @@ class CoachRestInput(RestInput):
                 message = UserMessage(text, collector, conversation_id(sender), input_channel=self.name(),
                                       metadata=metadata)
                 try:
+                    # A reminder that fell due since the last message comes first (REST has no push).
+                    await reminder_delivery.before_message(conversation_id(sender), collector)
                     if message_id is None:
                         await on_new_message(message)
                     else:
                         stored = await handle_once(request.app.ctx.agent, message, message_id)
                         if stored is not None:
+                            stored = list(collector.messages) + stored
                             for reply in stored:
                                 reply["recipient_id"] = sender
                             return response.json(stored)

@@ -52,7 +52,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
-from bot import local_secret, log_redaction
+from bot import local_secret, log_redaction, reminder_delivery
 from bot.channels import edge
 from bot.channels.access import Access
 from bot.channels.opening import metadata_for
@@ -217,6 +217,7 @@ class CoachSocketIOInput(SocketIOInput):
                         await output.send_response(conversation, reply)
                     return
                 try:
+                    await reminder_delivery.before_message(conversation, output)  # due ones first
                     await on_new_message(UserMessage(
                         text, output, conversation, input_channel=self.name(), metadata=metadata_for(text),
                     ))

@@ -35,6 +35,7 @@ Decisions (see docs/TELEGRAM.md):
 from __future__ import annotations
 
 import asyncio
+import base64
 import hmac
 import json
 import logging
@@ -53,7 +54,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import db, log_redaction
+from bot import db, log_redaction, reminder_delivery
 from bot.channels import edge
 from bot.channels import telegram_render as render
 from bot.channels.opening import metadata_for
@@ -144,13 +145,17 @@ class BotApi:
             self._loop = loop
         return self._session
 
-    async def call(self, method: str, **params: Any) -> Any:
+    async def call(self, method: str, _file: dict | None = None, **params: Any) -> Any:
         """One Bot API call, retried with backoff on 429 (after ``retry_after``), 5xx and
-        network errors; a failure that remains is raised (see ``TelegramError.retryable``)."""
+        network errors; a failure that remains is raised (see ``TelegramError.retryable``).
+
+        ``_file`` ({"field", "name", "mime", "b64"}) uploads a file (sendPhoto, sendDocument)
+        as multipart/form-data, the one way the Bot API takes new files.
+        """
         params = {k: v for k, v in params.items() if v is not None}
         for attempt in range(len(RETRY_DELAYS_S) + 1):
             try:
-                return await self._call_once(method, params)
+                return await self._call_once(method, params, _file)
             except TelegramError as error:
                 if not error.retryable or attempt == len(RETRY_DELAYS_S):
                     raise
@@ -162,10 +167,18 @@ class BotApi:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def _call_once(self, method: str, params: dict[str, Any]) -> Any:
+    async def _call_once(self, method: str, params: dict[str, Any], file: dict | None = None) -> Any:
         status = 0
+        body_args: dict[str, Any] = {"json": params}
+        if file is not None:
+            form = aiohttp.FormData()
+            for key, value in params.items():
+                form.add_field(key, value if isinstance(value, str) else json.dumps(value))
+            form.add_field(file["field"], base64.b64decode(file["b64"]), filename=file["name"],
+                           content_type=file["mime"])
+            body_args = {"data": form}
         try:
-            async with self.session().post(f"{self._base}/{method}", json=params) as reply:
+            async with self.session().post(f"{self._base}/{method}", **body_args) as reply:
                 status = reply.status
                 body = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -575,6 +588,7 @@ class CoachTelegramInput(InputChannel):
                 await output.flush()
                 return
             try:
+                await reminder_delivery.before_message(sender_id(user_id), output)  # due ones first
                 await on_new_message(UserMessage(
                     text, output, sender_id(user_id), input_channel=self.name(),
                     metadata=metadata_for(text, {"telegram": {"chat_type": chat_type}}),
@@ -641,6 +655,11 @@ class CoachTelegramInput(InputChannel):
                 "message_thread_id": thread_id,
                 "reply_markup": render.keyboard(item.buttons, self.codec.encode) if item.buttons else None,
             }
+            if item.upload is not None:  # a chart or a file: its text is the caption
+                params.pop("text")
+                params.pop("link_preview_options")
+                params["caption"] = item.html or None
+                params["_upload"] = item.upload
             if reply_to:
                 params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
             calls.append({k: v for k, v in params.items() if v is not None})
@@ -689,6 +708,11 @@ class CoachTelegramInput(InputChannel):
             logger.error("Telegram: %d replies lost (%s)", len(calls), type(error).__name__)
 
     async def _send(self, params: dict) -> None:
+        if "_upload" in params:
+            upload = params["_upload"]
+            rest = {k: v for k, v in params.items() if k != "_upload"}
+            await self._api().call(upload["method"], _file=upload, **rest)
+            return
         try:
             await self._api().call("sendMessage", **params)
         except TelegramError as error:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -40,8 +41,12 @@ STEP_LABELS = {
 # what is stored about them: in a group chat they are sent privately, never to the group.
 PRIVATE_RESPONSE = re.compile(
     r"^(utter_)?(step_|next_is|on_step|plan_complete|done_when_|nothing_done_yet|welcome_back|"
-    r"confirm_step_|ask_which_undone|confirm_reset|reset_done|confirm_delete|data_)"
+    r"confirm_step_|ask_which_undone|confirm_reset|reset_done|confirm_delete|data_|"
+    r"checkin_(comparison|trend|chart|first|celebrate|mixed|slipped|steady|history))"
 )
+# Payloads that show where someone is, or all their data: privately too.
+PRIVATE_TYPES = frozenset({"progress", "checkin_trend", "checkin_chart", "data_export"})
+MAX_CAPTION = 1024
 
 
 def escape(text: str, attribute: bool = False) -> str:
@@ -55,6 +60,9 @@ class Outgoing:
 
     html: str
     buttons: list[dict] = field(default_factory=list)
+    # A file to send instead of a text message: {"method", "field", "name", "mime", "b64"};
+    # ``html`` is then its caption.
+    upload: dict | None = None
 
 
 # -- the message contract ------------------------------------------------------------
@@ -148,6 +156,17 @@ def render_message(message: dict) -> list[Outgoing]:
         parts = [render_progress(custom)]
     elif kind == "safety":
         parts = [render_safety(text, custom)]
+    elif kind == "checkin_trend":
+        parts = []  # on Telegram the chart follows, with the numbers in its caption
+    elif kind == "checkin_chart" and isinstance(custom.get("png"), str):
+        upload = {"method": "sendPhoto", "field": "photo", "name": "checkins.png", "mime": "image/png",
+                  "b64": custom["png"]}
+        return [Outgoing(escape(str(custom.get("caption") or ""))[:MAX_CAPTION], buttons, upload)]
+    elif kind == "data_export":
+        data = json.dumps(custom.get("data") or {}, ensure_ascii=False, indent=2).encode()
+        upload = {"method": "sendDocument", "field": "document", "name": "my-data.json",
+                  "mime": "application/json", "b64": base64.b64encode(data).decode("ascii")}
+        return [Outgoing(escape(text)[:MAX_CAPTION], buttons, upload)]
     else:
         parts = split_text(text) if text.strip() else []
     if message.get("image"):
@@ -164,7 +183,7 @@ def render_message(message: dict) -> list[Outgoing]:
 def reveals_progress(message: dict) -> bool:
     """Whether a bot message tells where someone is in their plan (kept out of groups)."""
     custom = message.get("custom")
-    if isinstance(custom, dict) and custom.get("type") == "progress":
+    if isinstance(custom, dict) and custom.get("type") in PRIVATE_TYPES:
         return True
     return bool(PRIVATE_RESPONSE.match(str(message.get("utter_action") or "")))
 

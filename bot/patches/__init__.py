@@ -27,6 +27,9 @@ Tests and the plain ``rasa`` command (issue #12):
 - ``rasa_test_defaults``: plain ``rasa test`` runs ``tests/`` and ``tests/nlu/``, not ``.venv``.
 - ``seeded_folds``: NLU cross-validation folds are seeded, so runs compare.
 
+Reminders (issue #15):
+- ``external_intents``: ``rasa data validate`` accepts ``EXTERNAL_*`` intents without NLU examples.
+
 ``autoload`` applies the patches that must hold in every entry point when Rasa imports the
 module they change: ``make setup`` installs a ``.pth`` file that imports it, so the plain
 ``rasa`` command gets them too; it costs nothing until Rasa itself is imported.

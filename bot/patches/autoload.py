@@ -16,6 +16,7 @@ import sys
 PATCHES = {
     "rasa.cli.test": ("bot.patches.rasa_test_defaults", "apply"),
     "rasa.nlu.test": ("bot.patches.seeded_folds", "apply"),
+    "rasa.validator": ("bot.patches.external_intents", "apply"),
 }
 
 
