@@ -63,9 +63,14 @@ def last_said(turn: Turn) -> str | None:
     return None
 
 
+def entity_values(tracker: Tracker, name: str) -> list:
+    """The values NLU (or a button's payload) gave for an entity type, as given."""
+    return [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == name]
+
+
 def entity(tracker: Tracker, name: str) -> tuple[str | None, bool]:
     """(canonical value, whether the message named one at all) for an entity type."""
-    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == name]
+    values = entity_values(tracker, name)
     for value in values:
         found = canonical(name, value)
         if found:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.adapter import CoachAction, intent
+from actions.adapter import CoachAction, entity_values, intent
 from bot import export
 from bot.coach import Coach, Person
 from bot.replies import Turn
@@ -12,10 +12,8 @@ from bot.texts import render
 
 
 def _entity(tracker: Tracker, name: str):
-    for found in tracker.latest_message.get("entities") or []:
-        if found.get("entity") == name:
-            return found.get("value")
-    return None
+    # As given: signs, scores and zones are not lexicon entities (adapter.entity canonicalises).
+    return next(iter(entity_values(tracker, name)), None)
 
 
 def _text(tracker: Tracker) -> str | None:

@@ -60,6 +60,11 @@ def valid_unicode(text: str) -> bool:
     return True
 
 
+def _printable(value: str) -> bool:
+    """Valid Unicode without control characters (a name or an id, never message text)."""
+    return valid_unicode(value) and not any(unicodedata.category(char) == "Cc" for char in value)
+
+
 def sender(value: Any) -> str:
     """A client-chosen conversation name: a non-empty, printable string of at most 250 characters."""
     if value is None:
@@ -70,7 +75,7 @@ def sender(value: Any) -> str:
         raise Rejected("sender is empty")
     if len(value) > MAX_SENDER_CHARS:
         raise Rejected(f"sender is longer than {MAX_SENDER_CHARS} characters")
-    if not valid_unicode(value) or any(unicodedata.category(char) == "Cc" for char in value):
+    if not _printable(value):
         raise Rejected("sender is not valid text")
     return value
 
@@ -83,7 +88,7 @@ def message_id(value: Any) -> str | None:
         raise Rejected("message_id must be a non-empty string")
     if len(value) > MAX_MESSAGE_ID_CHARS:
         raise Rejected(f"message_id is longer than {MAX_MESSAGE_ID_CHARS} characters")
-    if not valid_unicode(value) or any(unicodedata.category(char) == "Cc" for char in value):
+    if not _printable(value):
         raise Rejected("message_id is not valid text")
     return value
 
