@@ -48,16 +48,17 @@ def texts_in(body: Any) -> list[str]:
 
 
 def create_app(shared_secret: str, package: str = "actions") -> Any:
-    from rasa_sdk.endpoint import create_app as sdk_app
     from sanic import response
 
     from bot.channels import edge
     from bot.patches import rasa_sdk_errors
 
+    rasa_sdk_errors.apply()  # done already where the import hook is installed (make setup)
+    from rasa_sdk.endpoint import create_app as sdk_app
+
     if not shared_secret:
         raise ValueError("the action server needs a secret")
     app = sdk_app(package, cors_origins=None)
-    rasa_sdk_errors.apply(app)
     expected = shared_secret.encode()
 
     @app.middleware("request")

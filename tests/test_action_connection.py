@@ -7,10 +7,11 @@ import asyncio
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import patches
 from bot.patches import action_connection
 from tests.ports import port
 
-ORIGINAL = EndpointConfig.session
+ORIGINAL = patches.upstream(EndpointConfig.session)
 
 
 async def http_server(connections: list[int]):

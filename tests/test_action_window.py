@@ -8,10 +8,11 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import patches
 from bot.patches import action_window
 from tests.test_tracker_window import DOMAIN, turn_events
 
-ORIGINAL = RemoteAction._action_call_format
+ORIGINAL = patches.upstream(RemoteAction._action_call_format)
 
 
 def conversation(turns: int) -> DialogueStateTracker:

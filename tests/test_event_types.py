@@ -6,9 +6,10 @@ import pytest
 import rasa.shared.utils.common
 from rasa.shared.core.events import Event, SlotSet, UserUttered, deserialise_events
 
+from bot import patches
 from bot.patches import event_types
 
-ORIGINAL = Event.__dict__["resolve_by_type"]
+ORIGINAL = staticmethod(patches.upstream(Event.resolve_by_type))
 
 
 @pytest.fixture

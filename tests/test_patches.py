@@ -1,8 +1,14 @@
-"""bot/patches: each patch against the Rasa code it replaces; each test fails without its patch."""
+"""bot/patches: each patch against the Rasa code it replaces; each test fails without its patch.
+
+The import hook (bot/patches/autoload.py) has normally applied every patch already when Rasa's
+modules were imported here: each test puts Rasa's own code back (``patches.upstream``) first.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -57,7 +63,7 @@ def outcome(validate, result):
 
 @pytest.mark.parametrize("result", RESULTS)
 def test_action_results_are_judged_as_rasa_judges_them(monkeypatch, result):
-    rasa_own = RemoteAction._validate_action_result
+    rasa_own = patches.upstream(RemoteAction._validate_action_result)
     expected = outcome(rasa_own, result)
     monkeypatch.setattr(RemoteAction, "_validate_action_result", rasa_own)
     action_result_validation.apply()
@@ -74,7 +80,8 @@ def node(*needs: str) -> SchemaNode:
 
 
 def test_minimal_graph_schemas_are_the_same_and_worked_out_once(monkeypatch):
-    monkeypatch.setattr(GraphSchema, "minimal_graph_schema", GraphSchema.minimal_graph_schema)
+    upstream = patches.upstream(GraphSchema.minimal_graph_schema)
+    monkeypatch.setattr(GraphSchema, "minimal_graph_schema", upstream)
     schema = GraphSchema({"a": node(), "b": node("a"), "c": node("a", "b"), "d": node("c"), "e": node("a")})
     expected = {t: schema.minimal_graph_schema(list(t)) for t in [("d",), ("e",), ("b", "e")]}
     walks = []
@@ -100,6 +107,8 @@ def surrogate_tracker() -> DialogueStateTracker:
 
 
 async def test_an_encoding_error_is_an_error_not_a_server_exit(tmp_path, monkeypatch):
+    upstream = patches.upstream(SQLTrackerStore.session_scope)
+    monkeypatch.setattr(SQLTrackerStore, "session_scope", upstream)
     sql_session_scope.apply()
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "patched.db"))
     with pytest.raises(ValueError):  # SystemExit is no Exception: it would fly past this
@@ -107,7 +116,7 @@ async def test_an_encoding_error_is_an_error_not_a_server_exit(tmp_path, monkeyp
     store.engine.dispose()
 
     # What upstream does with the same request, and why the patch exists.
-    monkeypatch.setattr(SQLTrackerStore, "session_scope", sql_session_scope.UPSTREAM["session_scope"])
+    monkeypatch.setattr(SQLTrackerStore, "session_scope", upstream)
     stock = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "stock.db"))
     with pytest.raises(SystemExit):
         await stock.save(surrogate_tracker())
@@ -121,8 +130,12 @@ def test_rasa_shell_talks_through_the_projects_rest_channel(monkeypatch):
     import rasa.core.run
     from rasa.core.channels import console
 
-    monkeypatch.setattr(rasa.core.run, "_create_single_channel", rasa.core.run._create_single_channel)
-    monkeypatch.setattr(console, "record_messages", console.record_messages)
+    monkeypatch.setattr(rasa.core.run, "_create_single_channel",
+                        patches.upstream(rasa.core.run._create_single_channel))
+    monkeypatch.setattr(console, "record_messages", getattr(console.record_messages, "func",
+                                                            console.record_messages))
+    upstream = rasa.core.run._create_single_channel("cmdline", None)
+    assert not isinstance(upstream, shell_channel.CoachShellInput)
     shell_channel.apply()
     channel = rasa.core.run._create_single_channel("cmdline", None)
     assert isinstance(channel, shell_channel.CoachShellInput)
@@ -135,9 +148,10 @@ def test_rasa_shell_shows_a_card_once_as_text(monkeypatch, capsys):
     import rasa.core.run
     from rasa.core.channels import console
 
-    monkeypatch.setattr(rasa.core.run, "_create_single_channel", rasa.core.run._create_single_channel)
+    monkeypatch.setattr(rasa.core.run, "_create_single_channel",
+                        patches.upstream(rasa.core.run._create_single_channel))
     monkeypatch.setattr(console, "record_messages", console.record_messages)
-    monkeypatch.setattr(console, "_print_bot_output", console._print_bot_output)
+    monkeypatch.setattr(console, "_print_bot_output", patches.upstream(console._print_bot_output))
     shell_channel.apply()
     # What REST returns for one card: its text, then its payload.
     console._print_bot_output({"recipient_id": "x", "text": "Say what happened, plainly."})
@@ -178,11 +192,12 @@ async def test_a_failing_action_is_answered_without_the_tracker(sanic_apps):
     assert "private story" not in reply.body.decode()
 
 
-async def test_rasa_sdk_alone_echoes_the_tracker(sanic_apps):
+async def test_rasa_sdk_alone_echoes_the_tracker(sanic_apps, monkeypatch):
     """Why rasa_sdk_errors exists: upstream's handler sends the whole request body back."""
-    from rasa_sdk.endpoint import create_app
+    import rasa_sdk.endpoint
 
-    app = create_app("actions", cors_origins=None)
+    upstream = patches.upstream(rasa_sdk.endpoint.create_app)
+    app = upstream("actions", cors_origins=None)
     handler = app.error_handler.lookup(AttributeError("boom"), None)
 
     class Request(FakeRequest):
@@ -192,7 +207,9 @@ async def test_rasa_sdk_alone_echoes_the_tracker(sanic_apps):
     body = {"tracker": {"events": [{"text": "a private story"}]}}
     reply = await handler(Request(body), AttributeError("x"))
     assert "private story" in reply.body.decode()
-    rasa_sdk_errors.apply(app)
+    monkeypatch.setattr(rasa_sdk.endpoint, "create_app", upstream)
+    rasa_sdk_errors.apply()  # what plain `rasa run actions` gets through the import hook
+    app = rasa_sdk.endpoint.create_app("actions", cors_origins=None)
     reply = await app.error_handler.lookup(AttributeError("boom"), None)(
         Request({"tracker": {"events": [{"text": "a private story"}]}}), AttributeError("x"))
     assert "private story" not in reply.body.decode()
@@ -212,7 +229,7 @@ async def test_the_log_redaction_hook_costs_no_second_tracker_read(monkeypatch):
 
     from bot import log_redaction
 
-    upstream = MessageProcessor.run_anonymization_pipeline
+    upstream = patches.upstream(MessageProcessor.run_anonymization_pipeline)
     monkeypatch.setattr(MessageProcessor, "run_anonymization_pipeline", upstream)
     processor = MessageProcessor.__new__(MessageProcessor)
     processor.tracker_store = NoStore()
@@ -237,7 +254,9 @@ def test_external_intents_need_no_nlu_examples(monkeypatch):
 
     from bot.patches import external_intents
 
-    external_intents.apply(rasa.validator)  # as autoload does when rasa.validator is imported
+    upstream = patches.upstream(rasa.validator.Validator._non_default_intents)
+    monkeypatch.setattr(rasa.validator.Validator, "_non_default_intents", upstream)
+    external_intents.apply()  # as autoload does when rasa.validator is imported
     nlu = TrainingData([Message.build(text="hello", intent="greet")])
 
     def complaints(*intents: str) -> list[str]:
@@ -250,7 +269,6 @@ def test_external_intents_need_no_nlu_examples(monkeypatch):
 
     assert complaints("greet", "EXTERNAL_reminder") == []
     assert len(complaints("greet", "checkin_start")) == 1  # any other intent is still reported
-    upstream = rasa.validator.Validator._non_default_intents._coach_upstream
     monkeypatch.setattr(rasa.validator.Validator, "_non_default_intents", upstream)
     assert len(complaints("greet", "EXTERNAL_reminder")) == 1
 
@@ -274,6 +292,8 @@ class BrokenStore(SQLTrackerStore):
 async def test_a_tracker_store_error_fails_the_message_instead_of_being_lost(monkeypatch):
     from rasa.core.agent import Agent
 
+    upstream = staticmethod(patches.upstream(Agent._create_tracker_store))
+    monkeypatch.setattr(Agent, "_create_tracker_store", upstream)
     tracker_store_errors.apply()
     store = Agent._create_tracker_store(BrokenStore(Domain.empty()), Domain.empty())
     with pytest.raises(sa.exc.OperationalError):
@@ -282,8 +302,91 @@ async def test_a_tracker_store_error_fails_the_message_instead_of_being_lost(mon
         await store.save(DialogueStateTracker("rest:someone", slots=[]))
 
     # Upstream: the person is a stranger (no tracker) and the turn goes to a store nobody reads.
-    upstream = tracker_store_errors.UPSTREAM["_create_tracker_store"]
     monkeypatch.setattr(Agent, "_create_tracker_store", upstream)
     stock = Agent._create_tracker_store(BrokenStore(Domain.empty()), Domain.empty())
     assert await stock.retrieve("rest:someone") is None
     await stock.save(DialogueStateTracker("rest:someone", slots=[]))  # no error: silently in memory
+
+
+# -- every patch, every entry point ------------------------------------------------------------
+
+# Each patch -> the test that fails without it.
+PATCH_TESTS = {
+    "action_result_validation": "tests/test_patches.py::test_action_results_are_judged_as_rasa_judges_them",
+    "action_window":
+        "tests/test_action_window.py::test_the_action_server_gets_no_more_events_at_turn_500_than_at_turn_20",
+    "graph_schema_memo": "tests/test_patches.py::test_minimal_graph_schemas_are_the_same_and_worked_out_once",
+    "event_types": "tests/test_event_types.py::test_a_long_tracker_walks_the_event_classes_once_per_type",
+    "action_connection": "tests/test_action_connection.py::test_twenty_action_calls_use_one_connection",
+    "anonymization_events": "tests/test_patches.py::test_the_log_redaction_hook_costs_no_second_tracker_read",
+    "sql_session_scope": "tests/test_patches.py::test_an_encoding_error_is_an_error_not_a_server_exit",
+    "tracker_store_errors":
+        "tests/test_patches.py::test_a_tracker_store_error_fails_the_message_instead_of_being_lost",
+    "shell_channel": "tests/test_patches.py::test_rasa_shell_talks_through_the_projects_rest_channel",
+    "rasa_test_defaults":
+        "tests/test_understanding_parts.py::test_plain_rasa_test_defaults_to_the_projects_tests",
+    "seeded_folds": "tests/test_understanding_parts.py::test_nlu_folds_are_seeded",
+    "external_intents": "tests/test_patches.py::test_external_intents_need_no_nlu_examples",
+    "rasa_sdk_errors": "tests/test_patches.py::test_rasa_sdk_alone_echoes_the_tracker",
+}
+
+
+def test_every_patch_is_registered_documented_and_tested():
+    from bot.patches import autoload
+
+    folder = Path(patches.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "autoload"}
+    assert modules == set(autoload.TARGETS) == set(PATCH_TESTS), "autoload.TARGETS lists every patch"
+    for name in modules:
+        module = importlib.import_module(f"bot.patches.{name}")
+        assert "upstream" in (module.__doc__ or "").lower(), f"{name} says what upstream does"
+        path, test = PATCH_TESTS[name].split("::")
+        assert f"def {test}(" in Path(path).read_text(), f"{name}'s test {PATCH_TESTS[name]} exists"
+
+
+def test_no_patch_applies_to_another_rasa_version(monkeypatch):
+    from bot.patches import autoload
+
+    monkeypatch.setattr(patches, "_installed", lambda package: "3.7.0")
+    for name in autoload.TARGETS:
+        with pytest.raises(patches.PatchVersionError):
+            importlib.import_module(f"bot.patches.{name}").apply()
+
+
+# What plain `rasa run` does up to the server start, with a model that is not there: Rasa's CLI
+# says so and returns, after the import hook has prepared the server (bot.rasa_server.prepare).
+PLAIN_RASA = """
+import json, sys
+sys.argv = ["rasa", "run", "--model", "no-such-model.tar.gz", "--endpoints", "no-such.yml"]
+from rasa.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+import rasa.cli.shell, rasa.validator, rasa.nlu.test, rasa_sdk.endpoint
+from bot import log_redaction, patches
+from bot.patches import autoload
+loaded = list(sys.modules)
+print(json.dumps({
+    "patched": {name: patches.is_patched(autoload.target(name)) for name in autoload.TARGETS},
+    "shell prepared": getattr(rasa.cli.shell.shell, "_coach_prepared", False),
+    "log redaction": bool(log_redaction._installed.get("rasa")),
+    "skops before tensorflow": loaded.index("skops.io") < loaded.index("tensorflow"),
+}))
+"""
+
+
+def test_the_plain_rasa_command_gets_every_patch(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bot.patches import autoload
+
+    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+    result = subprocess.run([sys.executable, "-c", PLAIN_RASA], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["patched"] == {name: True for name in autoload.TARGETS}
+    assert seen["shell prepared"] and seen["log redaction"] and seen["skops before tensorflow"]

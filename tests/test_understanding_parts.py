@@ -194,7 +194,7 @@ def test_plain_rasa_test_defaults_to_the_projects_tests():
     from bot.patches import rasa_test_defaults
 
     module = importlib.import_module("rasa.cli.test")
-    rasa_test_defaults.apply(module)  # idempotent: the .pth hook has normally applied it already
+    rasa_test_defaults.apply()  # idempotent: the .pth hook has normally applied it already
     seen = {}
 
     class Args:

@@ -1,10 +1,10 @@
 """Every change this project makes to Rasa's (and rasa_sdk's) own code, one module each.
 
 Each module says what upstream does and why that is wrong here, and has a test that
-fails without it (``tests/test_patches.py`` and the tests named in each module). Importing
-this package checks the installed Rasa: on any other version the patched code may differ,
-so the server refuses to start rather than run a patch blind. A Rasa upgrade must revisit
-them all.
+fails without it (``tests/test_patches.py`` ``PATCH_TESTS`` names each). Every ``apply()``
+first checks the installed Rasa (``require``): on any other version the patched code may
+differ, so the import that would apply a patch fails, loudly, rather than run it blind. A
+Rasa upgrade must revisit them all.
 
 Speed (found with py-spy under the benchmark, see README "Speed"):
 - ``action_result_validation``: one JSON-schema validator for action results.
@@ -30,14 +30,17 @@ Tests and the plain ``rasa`` command (issue #12):
 Reminders (issue #15):
 - ``external_intents``: ``rasa data validate`` accepts ``EXTERNAL_*`` intents without NLU examples.
 
-``autoload`` applies the patches that must hold in every entry point when Rasa imports the
-module they change: ``make setup`` installs a ``.pth`` file that imports it, so the plain
-``rasa`` command gets them too; it costs nothing until Rasa itself is imported.
+Where they apply: ``autoload`` applies each patch when Rasa imports the module it changes
+(``autoload.TARGETS``), in every Python of the virtualenv: ``make setup`` installs a ``.pth``
+file that imports it, so ``rasa run``, ``rasa shell``, ``rasa test``, ``rasa data validate``
+and ``rasa run actions`` get them as ``make run`` does; it costs nothing until Rasa itself is
+imported. ``bot.rasa_server`` and ``bot.action_server`` also apply theirs explicitly (a no-op
+where the hook has), for a Python without the ``.pth``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import version as _installed
+from typing import Any
 
 RASA_VERSION = "3.6.21"
 RASA_SDK_VERSION = "3.6.2"
@@ -45,6 +48,12 @@ RASA_SDK_VERSION = "3.6.2"
 
 class PatchVersionError(RuntimeError):
     pass
+
+
+def _installed(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
 
 
 def require(package: str = "rasa") -> None:
@@ -62,34 +71,36 @@ def require(package: str = "rasa") -> None:
         )
 
 
-require("rasa")
+def patched(function: Any, upstream: Any) -> Any:
+    """Mark ``function`` as this project's replacement of ``upstream`` (see ``upstream``)."""
+    function._coach_patched = True
+    function._coach_upstream = upstream
+    return function
+
+
+def is_patched(function: Any) -> bool:
+    return getattr(getattr(function, "__func__", function), "_coach_patched", False)
+
+
+def upstream(function: Any) -> Any:
+    """Rasa's own code behind a patched function (itself when not patched): the tests compare
+    against it, whichever patches the import hook has applied already."""
+    function = getattr(function, "__func__", function)
+    return getattr(function, "_coach_upstream", function)
 
 
 def apply_server_patches() -> None:
-    """What ``bot.rasa_server`` applies before Rasa starts (``run`` and ``shell``)."""
-    from bot.patches import (
-        action_connection,
-        action_result_validation,
-        action_window,
-        anonymization_events,
-        event_types,
-        graph_schema_memo,
-        shell_channel,
-        sql_session_scope,
-        tracker_store_errors,
-    )
+    """The patches of the Rasa server (``run`` and ``shell``), all at once.
 
-    action_result_validation.apply()
-    graph_schema_memo.apply()
-    action_window.apply()  # the action server gets the last turns, not the session
-    event_types.apply()  # an event's class looked up once per type name
-    action_connection.apply()  # one kept-open connection to the action server
-    anonymization_events.apply()
-    sql_session_scope.apply()
-    tracker_store_errors.apply()  # a failed store write is an error, never silently in memory
-    shell_channel.apply()
+    ``bot.rasa_server`` calls it before Rasa starts; with the import hook of ``autoload``
+    installed (``make setup``) each has been applied already, when Rasa imported the module
+    it changes, and this changes nothing. Without the hook (a Python outside the project's
+    virtualenv) it is what applies them.
+    """
+    import importlib
 
+    from bot.patches import autoload
 
-def check_version() -> None:
-    """For patches applied by ``autoload``: the same check, at the moment they apply."""
-    require("rasa")
+    for module in dict.fromkeys(autoload.SERVER[patch].split(":")[0] for patch in autoload.SERVER):
+        importlib.import_module(module)
+        autoload.apply(module)

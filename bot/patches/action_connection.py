@@ -14,9 +14,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import bot.patches  # noqa: F401  the Rasa version check
+from bot.patches import is_patched, patched, require
 
-PATCHED = "_coach_kept_open"
 SESSION = "_coach_session"
 IDLE_SECONDS = 2.0
 
@@ -35,11 +34,13 @@ class _Kept:
 
 
 def apply() -> None:
+    require("rasa")
     import aiohttp
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-    if getattr(EndpointConfig.session, PATCHED, False):
+    if is_patched(EndpointConfig.session):
         return
+    upstream = EndpointConfig.session
 
     def session(self: EndpointConfig) -> _Kept:
         loop = asyncio.get_running_loop()
@@ -58,5 +59,4 @@ def apply() -> None:
             self.__dict__[SESSION] = (kept, loop)
         return _Kept(kept)
 
-    setattr(session, PATCHED, True)
-    EndpointConfig.session = session  # type: ignore[method-assign]
+    EndpointConfig.session = patched(session, upstream)  # type: ignore[method-assign]

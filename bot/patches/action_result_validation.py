@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.patches import require
+from bot.patches import is_patched, patched, require
 
 
 def apply() -> None:
@@ -22,6 +22,9 @@ def apply() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
 
+    if is_patched(RemoteAction._validate_action_result):
+        return
+    upstream = RemoteAction._validate_action_result
     schema = RemoteAction.action_response_format_spec()
     validator_class = validator_for(schema)
     validator_class.check_schema(schema)
@@ -38,4 +41,4 @@ def apply() -> None:
         )
         raise error
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = patched(_validate_action_result, upstream)  # type: ignore[method-assign]

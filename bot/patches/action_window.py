@@ -15,20 +15,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import bot.patches  # noqa: F401  the Rasa version check
 from bot import window
-
-PATCHED = "_coach_windowed"
+from bot.patches import is_patched, patched, require
 
 
 def apply(turns: int | None = None) -> None:
+    require("rasa")
     import rasa
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-    if getattr(RemoteAction._action_call_format, PATCHED, False):
+    if is_patched(RemoteAction._action_call_format):
         return
+    upstream = RemoteAction._action_call_format
     size = window.window_turns(turns)
 
     def _action_call_format(
@@ -48,5 +48,4 @@ def apply(turns: int | None = None) -> None:
             result["domain"] = domain.as_dict()
         return result
 
-    setattr(_action_call_format, PATCHED, True)
-    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
+    RemoteAction._action_call_format = patched(_action_call_format, upstream)  # type: ignore[method-assign]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.patches import require
+from bot.patches import is_patched, patched, require
 
 
 def apply() -> None:
@@ -24,14 +24,13 @@ def apply() -> None:
 
     from bot.log_redaction import Redactor
 
-    upstream = MessageProcessor.run_anonymization_pipeline
-    if getattr(upstream, "_coach_skip", False):
+    if is_patched(MessageProcessor.run_anonymization_pipeline):
         return
+    upstream = MessageProcessor.run_anonymization_pipeline
 
     async def run_anonymization_pipeline(self: MessageProcessor, tracker: Any) -> None:
         if isinstance(plugin_manager().hook.get_anonymization_pipeline(), Redactor):
             return None
         return await upstream(self, tracker)
 
-    run_anonymization_pipeline._coach_skip = True  # type: ignore[attr-defined]
-    MessageProcessor.run_anonymization_pipeline = run_anonymization_pipeline  # type: ignore[method-assign]
+    MessageProcessor.run_anonymization_pipeline = patched(run_anonymization_pipeline, upstream)  # type: ignore[method-assign]

@@ -10,15 +10,14 @@ Rasa's own lookup, so an unknown name still raises (or gives the default) as bef
 
 from __future__ import annotations
 
-import bot.patches  # noqa: F401  the Rasa version check
-
-PATCHED = "_coach_remembered"
+from bot.patches import is_patched, patched, require
 
 
 def apply() -> None:
+    require("rasa")
     from rasa.shared.core.events import Event
 
-    if getattr(Event.resolve_by_type, PATCHED, False):
+    if is_patched(Event.resolve_by_type):
         return
     look_up = Event.resolve_by_type
     known: dict[str, type] = {}
@@ -31,5 +30,4 @@ def apply() -> None:
                 known[type_name] = found
         return found
 
-    setattr(resolve_by_type, PATCHED, True)
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(patched(resolve_by_type, look_up))  # type: ignore[method-assign]

@@ -15,23 +15,20 @@ Applied by ``bot/patches/autoload.py`` when ``rasa.validator`` is imported, so t
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.patches import check_version
+from bot.patches import is_patched, patched, require
 
 PREFIX = "EXTERNAL_"
 
 
-def apply(module: Any) -> None:
-    check_version()
-    validator = module.Validator
-    if getattr(validator._non_default_intents, "_coach_patched", False):
+def apply() -> None:
+    require("rasa")
+    from rasa.validator import Validator as validator
+
+    if is_patched(validator._non_default_intents):
         return
     upstream = validator._non_default_intents
 
     def _non_default_intents(self) -> list[str]:
         return [intent for intent in upstream(self) if not intent.startswith(PREFIX)]
 
-    _non_default_intents._coach_patched = True  # type: ignore[attr-defined]
-    _non_default_intents._coach_upstream = upstream  # type: ignore[attr-defined]
-    validator._non_default_intents = _non_default_intents
+    validator._non_default_intents = patched(_non_default_intents, upstream)

@@ -7,14 +7,14 @@ Upstream: ``GraphSchema.minimal_graph_schema`` in rasa/engine/graph.py.
 
 from __future__ import annotations
 
-from bot.patches import require
+from bot.patches import is_patched, patched, require
 
 
 def apply() -> None:
     require("rasa")
     from rasa.engine.graph import GraphSchema
 
-    if getattr(GraphSchema.minimal_graph_schema, "_coach_memo", False):
+    if is_patched(GraphSchema.minimal_graph_schema):
         return
     work_out = GraphSchema.minimal_graph_schema
 
@@ -25,5 +25,4 @@ def apply() -> None:
             known[key] = work_out(self, targets)
         return known[key]
 
-    minimal_graph_schema._coach_memo = True  # type: ignore[attr-defined]
-    GraphSchema.minimal_graph_schema = minimal_graph_schema  # type: ignore[method-assign]
+    GraphSchema.minimal_graph_schema = patched(minimal_graph_schema, work_out)  # type: ignore[method-assign]

@@ -6,22 +6,39 @@ exception with a traceback whose message may quote the text.
 
 Here the handler answers ``{"error": "the action failed", "action_name": ...}`` and logs
 the action's name and the exception's type only.
-Upstream: the ``@app.exception(Exception)`` handler in rasa_sdk/endpoint.py ``create_app``.
+Upstream: the ``@app.exception(Exception)`` handler in rasa_sdk/endpoint.py ``create_app``,
+which ``apply`` wraps, so every app it makes gets this handler: ``bot.action_server``'s and
+plain ``rasa run actions``' (through ``bot/patches/autoload.py``).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
-from bot.patches import require
+from bot.patches import is_patched, patched, require
 
 logger = logging.getLogger("bot.action_server")
 
 
-def apply(app: Any) -> None:
-    """Replace the catch-all exception handler of an app made by ``rasa_sdk.endpoint.create_app``."""
+def apply() -> None:
     require("rasa_sdk")
+    endpoint = importlib.import_module("rasa_sdk.endpoint")  # from the import hook: not yet an attribute
+    if is_patched(endpoint.create_app):
+        return
+    upstream = endpoint.create_app
+
+    def create_app(*args: Any, **kwargs: Any) -> Any:
+        app = upstream(*args, **kwargs)
+        replace_handler(app)
+        return app
+
+    endpoint.create_app = patched(create_app, upstream)
+
+
+def replace_handler(app: Any) -> None:
+    """Replace the catch-all exception handler of an app made by ``rasa_sdk.endpoint.create_app``."""
     from sanic import response
     from sanic.exceptions import SanicException
 

@@ -14,9 +14,9 @@ left alone.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import importlib
 
-from bot.patches import check_version
+from bot.patches import is_patched, patched, require
 
 STORIES = "tests"
 NLU = "tests/nlu"
@@ -24,10 +24,12 @@ _UPSTREAM_STORIES = "."
 _UPSTREAM_NLU = "data"
 
 
-def apply(module: Any) -> None:
+def apply() -> None:
     """Wrap ``rasa.cli.test.test`` (the function plain ``rasa test`` runs)."""
-    check_version()
-    if getattr(module.test, "_coach_patched", False):
+    require("rasa")
+    module = importlib.import_module("rasa.cli.test")
+
+    if is_patched(module.test):
         return
     upstream = module.test
 
@@ -38,5 +40,4 @@ def apply(module: Any) -> None:
             args.nlu = NLU
         upstream(args)
 
-    test._coach_patched = True  # type: ignore[attr-defined]
-    module.test = test
+    module.test = patched(test, upstream)

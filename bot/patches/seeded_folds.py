@@ -8,10 +8,11 @@ measured. Here the shuffle is seeded (``COACH_CV_SEED``, default 42).
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
-from bot.patches import check_version
+from bot.patches import is_patched, patched, require
 
 DEFAULT_SEED = 42
 
@@ -20,10 +21,12 @@ def seed() -> int:
     return int(os.environ.get("COACH_CV_SEED", DEFAULT_SEED))
 
 
-def apply(module: Any) -> None:
+def apply() -> None:
     """Wrap ``rasa.nlu.test.generate_folds`` so its StratifiedKFold is seeded."""
-    check_version()
-    if getattr(module.generate_folds, "_coach_patched", False):
+    require("rasa")
+    module = importlib.import_module("rasa.nlu.test")
+
+    if is_patched(module.generate_folds):
         return
     upstream = module.generate_folds
 
@@ -42,5 +45,4 @@ def apply(module: Any) -> None:
         finally:
             selection.StratifiedKFold = original
 
-    generate_folds._coach_patched = True  # type: ignore[attr-defined]
-    module.generate_folds = generate_folds
+    module.generate_folds = patched(generate_folds, upstream)

@@ -20,9 +20,10 @@ Upstream: ``rasa.core.channels.console._print_bot_output``.
 from __future__ import annotations
 
 import functools
+import importlib
 
 from bot.channels.rest import CoachRestInput
-from bot.patches import require
+from bot.patches import is_patched, patched, require
 
 
 class CoachShellInput(CoachRestInput):
@@ -38,11 +39,13 @@ class CoachShellInput(CoachRestInput):
 
 def apply() -> None:
     require("rasa")
-    import rasa.core.run
     from rasa.core.channels import console
 
-    create = rasa.core.run._create_single_channel
-    if getattr(create, "_coach_shell", False):
+    # Not ``import rasa.core.run``: applied from the import hook, the module is not yet an
+    # attribute of ``rasa.core``.
+    run = importlib.import_module("rasa.core.run")
+    create = run._create_single_channel
+    if is_patched(create):
         return
 
     def _create_single_channel(channel, credentials):  # type: ignore[no-untyped-def]
@@ -50,8 +53,7 @@ def apply() -> None:
             return CoachShellInput()
         return create(channel, credentials)
 
-    _create_single_channel._coach_shell = True  # type: ignore[attr-defined]
-    rasa.core.run._create_single_channel = _create_single_channel
+    run._create_single_channel = patched(_create_single_channel, create)
     console.record_messages = functools.partial(console.record_messages, use_response_stream=False)
     print_output = console._print_bot_output
 
@@ -61,4 +63,4 @@ def apply() -> None:
             message = {k: v for k, v in message.items() if k != "custom"}
         return print_output(message, *args, **kwargs)
 
-    console._print_bot_output = _print_bot_output
+    console._print_bot_output = patched(_print_bot_output, print_output)

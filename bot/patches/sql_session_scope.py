@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import Generator
 from typing import Any
 
-from bot.patches import require
+from bot.patches import is_patched, patched, require
 
 
 def session_scope(self: Any) -> Generator[Any, None, None]:
@@ -40,17 +40,11 @@ def session_scope(self: Any) -> Generator[Any, None, None]:
         session.close()
 
 
-UPSTREAM: dict[str, Any] = {}
-
-
 def apply() -> None:
     require("rasa")
     from rasa.core.tracker_store import SQLTrackerStore
 
-    current = SQLTrackerStore.session_scope
-    if getattr(current, "_coach_patched", False):
+    if is_patched(SQLTrackerStore.session_scope):
         return
-    UPSTREAM.setdefault("session_scope", current)
-    patched = contextlib.contextmanager(session_scope)
-    patched._coach_patched = True  # type: ignore[attr-defined]
-    SQLTrackerStore.session_scope = patched  # type: ignore[method-assign]
+    upstream = SQLTrackerStore.session_scope
+    SQLTrackerStore.session_scope = patched(contextlib.contextmanager(session_scope), upstream)  # type: ignore[method-assign]

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.patches import require
-
-UPSTREAM: dict[str, Any] = {}
+from bot.patches import is_patched, patched, require
 
 
 def _raise(error: Exception) -> None:
@@ -40,9 +38,7 @@ def apply() -> None:
     require("rasa")
     from rasa.core.agent import Agent
 
-    current = Agent.__dict__["_create_tracker_store"]
-    if getattr(current.__func__, "_coach_patched", False):
+    if is_patched(Agent._create_tracker_store):
         return
-    UPSTREAM.setdefault("_create_tracker_store", current)
-    _create_tracker_store._coach_patched = True  # type: ignore[attr-defined]
-    Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[method-assign]
+    upstream = Agent._create_tracker_store
+    Agent._create_tracker_store = staticmethod(patched(_create_tracker_store, upstream))  # type: ignore[method-assign]
