@@ -2,8 +2,10 @@
 
 Forgetting: Rasa saves the tracker after the action has run, writing back every event
 beyond what is stored, so events deleted from inside an action would simply be written
-again. Here ``save`` itself honours the ``forget_me`` slot that ``delete_my_data`` sets:
-it deletes the sender's conversation (and anything else of theirs) instead.
+again. So "delete my data" happens here, and only here: the coach only sets the
+``forget_me`` slot, and ``save``, seeing it, runs ``bot.privacy.forget`` (which owns what
+"everything about the person" is: the conversation and every personal table) instead of
+writing the tracker.
 
 A bounded load: Rasa's ``retrieve`` loads and replays every event since the session
 started, on every turn (a sitting of an hour is one session). ``retrieve`` here loads
@@ -29,14 +31,19 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import time
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, validate_port
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from bot import db, privacy, window
+from bot import db as coach_db
+from bot import privacy, window
 from bot.patches import sql_session_scope
 
 logger = logging.getLogger(__name__)
@@ -90,22 +97,47 @@ def turn_of(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[d
 class CoachTrackerStore(SQLTrackerStore):
     engine: Any  # Rasa ships no type information
 
-    def __init__(self, *args: Any, window_turns: int | str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, domain: Domain | None = None, dialect: str = "sqlite", host: str | None = None,
+        port: int | None = None, db: str = "rasa.db", username: str | None = None,
+        password: str | None = None, event_broker: EventBroker | None = None,
+        login_db: str | None = None, query: dict | None = None,
+        window_turns: int | str | None = None, **kwargs: Any,
+    ) -> None:
+        url = self.get_db_url(dialect, host, validate_port(port), db, username, password, login_db, query)
+        url = url if isinstance(url, str) else url.render_as_string(hide_password=False)
+        if login_db or make_url(url).get_backend_name() not in ("sqlite", "postgresql"):
+            # Rasa's own engine: creating the database first (login_db), or another dialect.
+            super().__init__(domain, dialect, host, port, db, username, password, event_broker,
+                             login_db, query, **kwargs)
+        else:
+            # The project's engine (bot.db), built instead of Rasa's, not after it.
+            # PostgreSQL: it checks a pooled connection before using it (pool_pre_ping), so
+            # after the database was cut off and came back, the first message does not fail
+            # on a dead connection. SQLite: Rasa's engine opens a new connection for each of
+            # the two or three sessions of every turn and has no WAL, so the action server's
+            # writes would block its reads: this one has a pool and WAL.
+            self.engine = coach_db.create_engine(url)
+            self._create_tables()
+            self.sessionmaker = sessionmaker(bind=self.engine)
+            TrackerStore.__init__(self, domain, event_broker, **kwargs)
         self.window_turns = window.window_turns(window_turns)
         self.last_loaded = 0  # rows read by the latest retrieve (the counting test reads it)
-        if self.engine.dialect.name in ("sqlite", "postgresql"):
-            # PostgreSQL: the project's engine checks a pooled connection before using it
-            # (pool_pre_ping), so after the database was cut off and came back, the first
-            # message does not fail on a dead connection.
-            # SQLite: Rasa's SQLite engine opens a new connection for each of the two or three
-            # sessions of every turn and has no WAL, so the action server's writes would
-            # block its reads: the project's engine (bot.db) has a pool and WAL.
-            url = self.engine.url.render_as_string(hide_password=False)
-            self.engine.dispose()
-            self.engine = db.create_engine(url)
-            self.sessionmaker = sessionmaker(bind=self.engine)
         self._create_indexes()
+
+    def _create_tables(self) -> None:
+        """Rasa's ``events`` table, waiting for the database as Rasa's constructor does."""
+        while True:
+            try:
+                self.Base.metadata.create_all(self.engine)
+                return
+            except sa.exc.OperationalError as error:
+                # Not reachable yet (the launcher has checked it is, so seldom), or another
+                # server creating the table at the same moment.
+                if sa.inspect(self.engine).has_table(self.SQLEvent.__tablename__):
+                    return
+                logger.warning("Waiting for the database: %s", type(error).__name__)
+                time.sleep(5)
 
     def _create_indexes(self) -> None:
         table = self.SQLEvent.__tablename__
@@ -235,8 +267,7 @@ class CoachTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if FORGET_SLOT in tracker.slots and tracker.get_slot(FORGET_SLOT):
-            with self.engine.begin() as connection:
-                privacy.delete_person(connection, tracker.sender_id)
+            privacy.forget(self.engine, tracker.sender_id)
             logger.info("Deleted a person's conversation on their request")
             tracker.__dict__.pop(STORED, None)
             return
