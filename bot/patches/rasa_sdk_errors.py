@@ -24,7 +24,7 @@ logger = logging.getLogger("bot.action_server")
 
 def apply() -> None:
     require("rasa_sdk")
-    endpoint = importlib.import_module("rasa_sdk.endpoint")  # from the import hook: not yet an attribute
+    endpoint: Any = importlib.import_module("rasa_sdk.endpoint")  # from the import hook: not yet an attribute
     if is_patched(endpoint.create_app):
         return
     upstream = endpoint.create_app

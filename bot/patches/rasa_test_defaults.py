@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from typing import Any
 
 from bot.patches import is_patched, patched, require
 
@@ -27,7 +28,7 @@ _UPSTREAM_NLU = "data"
 def apply() -> None:
     """Wrap ``rasa.cli.test.test`` (the function plain ``rasa test`` runs)."""
     require("rasa")
-    module = importlib.import_module("rasa.cli.test")
+    module: Any = importlib.import_module("rasa.cli.test")
 
     if is_patched(module.test):
         return

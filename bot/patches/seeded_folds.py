@@ -24,7 +24,7 @@ def seed() -> int:
 def apply() -> None:
     """Wrap ``rasa.nlu.test.generate_folds`` so its StratifiedKFold is seeded."""
     require("rasa")
-    module = importlib.import_module("rasa.nlu.test")
+    module: Any = importlib.import_module("rasa.nlu.test")
 
     if is_patched(module.generate_folds):
         return

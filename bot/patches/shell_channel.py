@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from typing import Any
 
 from bot.channels.rest import CoachRestInput
 from bot.patches import is_patched, patched, require
@@ -43,7 +44,7 @@ def apply() -> None:
 
     # Not ``import rasa.core.run``: applied from the import hook, the module is not yet an
     # attribute of ``rasa.core``.
-    run = importlib.import_module("rasa.core.run")
+    run: Any = importlib.import_module("rasa.core.run")
     create = run._create_single_channel
     if is_patched(create):
         return
