@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import answers, privacy, safety_response, steps
+from bot import answers, safety_response, steps
 from bot.cards import Card, CardStore
 from bot.checkin_coach import SAFE_QUESTION, CheckinCoach
 from bot.checkins import CheckinStore
@@ -455,8 +455,9 @@ class Coach:
                 self.progress.reset(person.sender_id)
                 return Turn().say("reset_done").set(pending=None, plan_started=False)
             if action == "delete_my_data":
-                privacy.forget(self.progress.engine, person.sender_id)
-                # The tracker store sees forget_me and drops the conversation itself.
+                # The deletion itself (everything about the person, the conversation included)
+                # is bot.privacy.forget, run by the tracker store when it sees forget_me: at the
+                # end of the turn, so nothing of this turn is written back afterwards.
                 return Turn().say("data_deleted").set(forget_me=True)
         except SQLAlchemyError:
             return Turn().say("change_not_saved").set(pending=None)

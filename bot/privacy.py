@@ -14,19 +14,14 @@ from sqlalchemy.engine import Connection, Engine
 from bot import db
 from bot.settings import database_url, masked, retention_days
 
-WHAT_WE_KEEP = (
-    "your conversation with me (messages and my replies), the role and kind of breach you told me, "
-    "which advice cards you have seen, your progress on the four repair steps, your check-in answers "
-    "and any reminders you asked for"
-)
-
 
 def _has_events_table(connection: Connection) -> bool:
     return sa.inspect(connection).has_table(db.tracker_events.name)
 
 
 def delete_person(connection: Connection, sender_id: str) -> None:
-    """Remove every row about the sender, conversation events included."""
+    """Remove every row about the sender, conversation events included: the one definition
+    of "everything about a person", for "delete my data" and for the purges below."""
     for table in db.PERSONAL_TABLES:
         connection.execute(table.delete().where(table.c.sender_id == sender_id))
     if _has_events_table(connection):
@@ -35,6 +30,8 @@ def delete_person(connection: Connection, sender_id: str) -> None:
 
 
 def forget(engine: Engine, sender_id: str) -> None:
+    """"Delete my data", in one transaction. Called by the tracker store when the coach has
+    set ``forget_me`` (bot/tracker_store.py): the one place a person's request deletes."""
     with engine.begin() as connection:
         delete_person(connection, sender_id)
 

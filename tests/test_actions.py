@@ -416,7 +416,13 @@ async def test_all_steps_done_points_to_what_comes_after(coach):
     assert responses(messages) == ["plan_complete"]
 
 
-async def test_delete_needs_confirmation_then_removes_everything(coach, engine):
+async def test_delete_needs_confirmation_then_removes_everything(coach, engine, database_url):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet as RasaSlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.tracker_store import CoachTrackerStore
+
     coach.progress.mark_done("ann", "acknowledge")
     coach.cards.mark_seen("ann", "impact-any-1")
     events, messages = await run(plan.ActionAskDelete(), tracker("delete_my_data"))
@@ -426,6 +432,12 @@ async def test_delete_needs_confirmation_then_removes_everything(coach, engine):
     events, messages = await run(plan.ActionAnswer(), tracker("affirm", pending="delete_my_data"))
     assert responses(messages) == ["data_deleted"]
     assert slots(events) == {"forget_me": True}
+    # The action deletes nothing itself: the tracker store does, when Rasa saves the turn.
+    assert coach.progress.steps("ann")[0].done
+    domain = Domain.from_path("domain.yml")
+    store = CoachTrackerStore(domain=domain, host=database_url)
+    await store.save(DialogueStateTracker.from_events("ann", [RasaSlotSet("forget_me", True)], domain.slots))
+    store.engine.dispose()
     with engine.connect() as connection:
         for table in (db.progress, db.seen_cards):
             assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
