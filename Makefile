@@ -30,7 +30,7 @@ NLP_STAMP    := nlp/en_coach/lexicon.sha256
 ENCODER_STAMP := models/encoder/.exported
 TRAIN_INPUTS := config.yml domain.yml $(NLP_STAMP) components/*.py data/answers/*.yml data/cards/steps.yml \
                 data/words/*.yml \
-                $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+                $(shell find data/nlu data/rules -name '*.yml' 2>/dev/null)
 
 .PHONY: setup run train test lint validate test-stories test-rasa bench bench-quick bench-nlu bench-understanding purge shell cards clean
 

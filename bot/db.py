@@ -140,8 +140,6 @@ tracker_events = sa.Table(
     sa.Column("data", sa.Text),
 )
 
-OWN_TABLES = (cards, seen_cards, progress, telegram_updates, telegram_outbox, telegram_callbacks, checkins,
-              reminders, reminder_prefs)
 PERSONAL_TABLES = (seen_cards, progress, telegram_updates, telegram_outbox, checkins, reminders,
                    reminder_prefs)
 

@@ -1,7 +1,7 @@
 """The recent part of a conversation: what a turn needs, whatever the conversation's length.
 
 Rasa 3.6 pays for the whole session on every turn: the tracker store loads and replays
-it, the rule and memoization policies build a state for every action in it, and the
+it, the rule policy builds a state for every action in it (twice), and the
 whole tracker goes to the action server with every custom action (RasaHQ/rasa#3011,
 RasaHQ/rasa#6334). A turn needs far less: the slots (current values travel apart from
 the events), the last few turns for the rules, the latest message.

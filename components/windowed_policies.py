@@ -1,16 +1,13 @@
-"""Rasa's rule and memoization policies, featurising the last few turns instead of the session.
+"""Rasa's rule policy, featurising the last few turns instead of the session.
 
-At prediction, both policies turn the tracker into one state per action of the whole
-conversation session (``DialogueStateTracker.past_states``), whatever ``max_history``
-says, and RulePolicy does it twice per prediction: the cost of a turn grows with the
-conversation. Rules hold at most two user turns and memoization looks at
-``max_history`` states, so these subclasses featurise ``bot.window.windowed_tracker``
-(the last ``window_turns`` user turns, with the slots replayed as they were). The rule
-policy predicts exactly what it predicts from the whole tracker; memoization does too
-whenever its last ``max_history`` story states (turns that only rules cover are hidden
-from it) lie in the window, and otherwise, as with Rasa's own ``max_event_history``,
-answers from the recent turns only. In this coach every intent has a rule, so the rule
-policy decides every turn. Training is untouched: only ``_prediction_states`` differs.
+At prediction, the policy turns the tracker into one state per action of the whole
+conversation session (``DialogueStateTracker.past_states``), twice per prediction: the
+cost of a turn grows with the conversation. Rules hold at most two user turns, so this
+subclass featurises ``bot.window.windowed_tracker`` (the last ``window_turns`` user turns,
+with the slots replayed as they were) and predicts exactly what it predicts from the
+whole tracker. In this coach every intent has a rule, so the rule policy decides every
+turn (and there are no stories, nor a memoization policy to learn them). Training is
+untouched: only ``_prediction_states`` differs.
 """
 
 from __future__ import annotations
@@ -18,7 +15,6 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from rasa.core.policies.memoization import MemoizationPolicy
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain
@@ -60,10 +56,3 @@ class WindowedRulePolicy(_Windowed, RulePolicy):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {**RulePolicy.get_default_config(), "window_turns": DEFAULT_WINDOW_TURNS}
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class WindowedMemoizationPolicy(_Windowed, MemoizationPolicy):
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {**MemoizationPolicy.get_default_config(), "window_turns": DEFAULT_WINDOW_TURNS}

@@ -145,11 +145,10 @@ def assess(text: str, embedding=None) -> Verdict | None:
     return _by_meaning(embedding)
 
 
-def warm_up(meaning_layer: bool = True) -> None:
-    """Load the rules and, unless told not to, encode the exemplar bank (a second or two)."""
+def warm_up() -> None:
+    """Load the rules and encode the exemplar bank (a second or two)."""
     rules.load()
     patterns_only("warm up")
-    if meaning_layer:
-        from bot.safety import meaning
+    from bot.safety import meaning
 
-        meaning.warm_up()
+    meaning.warm_up()
