@@ -18,6 +18,7 @@ Safety of the service (issue #11):
 - ``sql_session_scope``: an encoding error no longer becomes ``SystemExit``.
 - ``shell_channel``: ``rasa shell`` talks through the project's REST channel.
 - ``rasa_sdk_errors``: the action server's 500 no longer echoes the tracker.
+- ``sanic_lingering_close``: a body over the size limit gets its 413, not a reset.
 
 Several servers (issue #16):
 - ``tracker_store_errors``: a database error fails the message (the channel says so)
@@ -74,6 +75,7 @@ def apply_server_patches() -> None:
         anonymization_events,
         event_types,
         graph_schema_memo,
+        sanic_lingering_close,
         shell_channel,
         sql_session_scope,
         tracker_store_errors,
@@ -88,6 +90,7 @@ def apply_server_patches() -> None:
     sql_session_scope.apply()
     tracker_store_errors.apply()  # a failed store write is an error, never silently in memory
     shell_channel.apply()
+    sanic_lingering_close.apply()  # an oversized body gets its 413, not a reset
 
 
 def check_version() -> None:
