@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,7 @@ from bot.patches import (
     anonymization_events,
     graph_schema_memo,
     rasa_sdk_errors,
+    sanic_lingering_close,
     shell_channel,
     sql_session_scope,
     tracker_store_errors,
@@ -308,6 +311,88 @@ async def test_a_tracker_store_error_fails_the_message_instead_of_being_lost(mon
     await stock.save(DialogueStateTracker("rest:someone", slots=[]))  # no error: silently in memory
 
 
+# -- sanic_lingering_close ---------------------------------------------------------------------
+
+
+def post_slowly(port: int, body_bytes: int, limit: int) -> tuple[bool, bytes]:
+    """A client that sends its body in pieces: (whole body sent, what it read back)."""
+    import socket
+
+    connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sent_all = True
+    try:
+        connection.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: %d\r\n\r\n" % body_bytes)
+        piece = b"x" * (limit // 4)
+        for start in range(0, body_bytes, len(piece)):
+            try:
+                connection.sendall(piece[: body_bytes - start])
+            except OSError:
+                sent_all = False
+                break
+            time.sleep(0.02)  # slower than Sanic's 1 ms grace, as a client on a real network is
+        try:
+            return sent_all, connection.recv(4096)
+        except OSError:
+            return sent_all, b""
+    finally:
+        connection.close()
+
+
+async def test_an_oversized_body_gets_its_413_not_a_reset(sanic_apps, monkeypatch):
+    import asyncio
+    import socket
+
+    from sanic import Sanic, http
+    from sanic.response import text
+
+    limit = 64 * 1024
+    app = Sanic("lingering-" + uuid.uuid4().hex[:8])
+    app.config.REQUEST_MAX_SIZE = limit
+
+    @app.post("/echo")
+    async def echo(request):
+        return text(str(len(request.body)))
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
+                                     access_log=False)
+    await server.startup()
+    loop = asyncio.get_running_loop()
+    try:
+        assert (await loop.run_in_executor(None, post_slowly, port, 1000, limit))[1].startswith(
+            b"HTTP/1.1 200")
+        monkeypatch.setattr(http.Http, "__aiter__", patches.upstream(http.Http.__aiter__))
+        upstream = await loop.run_in_executor(None, post_slowly, port, 8 * limit, limit)
+        sanic_lingering_close.apply()
+        patched = await loop.run_in_executor(None, post_slowly, port, 8 * limit, limit)
+    finally:
+        server.close()
+        await server.wait_closed()
+    # Upstream closes while the client is still sending: its next writes meet a reset, which
+    # may or may not have thrown away the 413 by the time the client reads.
+    assert not upstream[0], "upstream let the client send the whole body"
+    assert patched[0] and patched[1].startswith(b"HTTP/1.1 413"), patched
+
+
+def test_a_body_declared_far_over_the_limit_is_not_read(monkeypatch):
+    import asyncio
+
+    class Http:
+        request_body = True
+        request_bytes_left = sanic_lingering_close.DRAIN_MAX_BYTES + 1
+        recv_buffer = bytearray(b"x" * 10)
+
+        async def _receive_more(self):
+            raise AssertionError("read from a client that declared too much")
+
+    conn = Http()
+    asyncio.run(sanic_lingering_close._drain(conn))
+    assert conn.request_bytes_left == sanic_lingering_close.DRAIN_MAX_BYTES + 1
+
+
 # -- every patch, every entry point ------------------------------------------------------------
 
 # Each patch -> the test that fails without it.
@@ -328,6 +413,7 @@ PATCH_TESTS = {
     "seeded_folds": "tests/test_understanding_parts.py::test_nlu_folds_are_seeded",
     "external_intents": "tests/test_patches.py::test_external_intents_need_no_nlu_examples",
     "rasa_sdk_errors": "tests/test_patches.py::test_rasa_sdk_alone_echoes_the_tracker",
+    "sanic_lingering_close": "tests/test_patches.py::test_an_oversized_body_gets_its_413_not_a_reset",
 }
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import re
@@ -109,14 +110,73 @@ class RecordingServer:
         self.emitted.append((args, kwargs))
 
 
-async def test_custom_payloads_are_one_event_with_a_custom_key():
+def rasa_message(text: str | None, custom: dict | None = None, buttons: list[dict] | None = None) -> dict:
+    """A bot message as Rasa hands it to an output channel (``BotUttered.message()``)."""
+    return {"text": text, "elements": None, "quick_replies": None, "buttons": buttons, "attachment": None,
+            "image": None, "custom": custom, "utter_action": None, "timestamp": 1_700_000_000.0}
+
+
+CARD = {"type": "advice_card", "card_id": "c1", "topic": "infidelity", "role": "betrayed",
+        "role_label": "Kicker from the payload", "title": "After an affair",
+        "body": "It is normal to feel shaken.", "tips": ["Sleep and eat", "Write down your questions"]}
+CARD_TEXT = "After an affair\nIt is normal to feel shaken.\n\n- Sleep and eat\n- Write down your questions"
+PROGRESS = {"type": "progress", "done": 1, "total": 4, "steps": [
+    {"step": "acknowledge", "done": True, "completed_at": "2026-01-02T10:00:00+00:00",
+     "label": "Label from the payload one"},
+    {"step": "apologize", "done": False, "completed_at": None, "label": "Label from the payload two"},
+    {"step": "transparency", "done": False, "completed_at": None, "label": "Label from the payload three"},
+    {"step": "boundaries_agreed", "done": False, "completed_at": None}]}  # no label: the key, neutrally
+SAFETY = {"type": "safety", "level": "crisis", "subject": "self", "region": "US", "resources": [
+    {"name": "Emergency services", "call": "911", "text": None, "chat_url": None, "source": "x"}]}
+BUTTONS = [{"title": "Show me", "payload": "/ask_next_step"}]
+
+
+async def emitted_for(*messages: dict) -> list[tuple]:
     sio = RecordingServer()
     output = CoachSocketIOOutput(sio, "bot_uttered")  # type: ignore[arg-type]
-    payload = {"type": "advice_card", "title": "T", "tips": ["a"]}
-    await output.send_response("room-1", {"text": "Hello", "custom": payload})
-    assert sio.emitted == [
-        (("bot_uttered", {"text": "Hello"}), {"room": "room-1", "namespace": None}),
-        (("bot_uttered", {"custom": payload}), {"room": "room-1", "namespace": None}),
+    for message in messages:
+        await output.send_response("room-1", message)
+    return sio.emitted
+
+
+async def test_a_card_is_one_event_with_its_text_payload_buttons_and_text_alternative():
+    emitted = await emitted_for(rasa_message(CARD_TEXT, CARD, BUTTONS))
+    assert emitted == [(("bot_uttered", {
+        "text": CARD_TEXT,  # one event, not cut at the blank line as Rasa cuts plain text
+        "quick_replies": [{"content_type": "text", "title": "Show me", "payload": "/ask_next_step"}],
+        "custom": CARD,
+        "text_alternative": True,
+    }), {"room": "room-1", "namespace": None})]
+
+
+async def test_text_said_besides_a_payload_is_marked_as_such_and_labels_pass_through():
+    emitted = await emitted_for(
+        rasa_message("If you're in danger right now, call 911.", SAFETY),
+        rasa_message("[x] acknowledge", PROGRESS),
+        rasa_message(None, {"type": "ask_timezone"}),
+    )
+    events = [args[1] for args, _ in emitted]
+    assert events == [
+        {"text": "If you're in danger right now, call 911.", "custom": SAFETY, "text_alternative": False},
+        {"text": "[x] acknowledge", "custom": PROGRESS, "text_alternative": True},
+        {"custom": {"type": "ask_timezone"}, "text_alternative": False},
+    ]
+    assert [s.get("label") for s in events[1]["custom"]["steps"]][:3] == [
+        "Label from the payload one", "Label from the payload two", "Label from the payload three"]
+
+
+async def test_messages_without_a_payload_go_out_as_rasa_sends_them():
+    emitted = await emitted_for(rasa_message("First part.\n\nSecond part.", None, BUTTONS))
+    assert [args for args, _ in emitted] == [
+        ("bot_uttered", {"text": "First part.", "quick_replies": []}),
+        ("bot_uttered", {"text": "Second part.", "quick_replies": [
+            {"content_type": "text", "title": "Show me", "payload": "/ask_next_step"}]}),
+    ]
+    image = dict(rasa_message("Look", {"type": "reminder", "kind": "checkin"}), image="https://example.org/a.png")
+    events = [args[1] for args, _ in await emitted_for(image)]
+    assert events == [
+        {"text": "Look", "custom": {"type": "reminder", "kind": "checkin"}, "text_alternative": False},
+        {"attachment": {"type": "image", "payload": {"src": "https://example.org/a.png"}}},
     ]
 
 
@@ -192,10 +252,15 @@ async def test_socketio_with_session_persistence_delivers_replies_and_custom_pay
         session_id = await first.open()
         assert re.fullmatch(r"[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}", session_id), "a signed token"
         await first.say(session_id, "my partner cheated on me")
-        card = (await first.wait_for(custom_of("advice_card")))["custom"]
+        event = await first.wait_for(custom_of("advice_card"))
+        card = event["custom"]
         assert card["title"] and card["tips"] and set(card) >= {"type", "card_id", "topic", "role", "body"}
-        assert any(isinstance(m.get("text"), str) and m["text"] for m in first.received)
-        assert all(set(m) <= {"text", "quick_replies", "custom", "attachment"} for m in first.received)
+        # The card and its text in one event; no other event carries the card's text.
+        assert event["text_alternative"] is True and event["text"].startswith(card["title"])
+        assert [m for m in first.received if card["title"] in (m.get("text") or "")] == [event]
+        assert any(isinstance(m.get("text"), str) and m["text"] and "custom" not in m for m in first.received)
+        assert all(set(m) <= {"text", "quick_replies", "custom", "attachment", "text_alternative"}
+                   for m in first.received)
 
         # A reload presents the same token: the new socket takes the conversation over and
         # the old one is disconnected (see tests/test_security.py for a stolen token).
@@ -613,5 +678,98 @@ def test_page_renders_the_check_in_payloads_from_the_tabs_storage(visit, static_
         zone = page.locator(".quick-reply", has_text="this device's time zone")
         assert zone.count() == 1
         no_raw_json(page)
+    assert tab.errors == []
+    assert tab.outside() == []
+
+
+# ---- the page and the channel's events, without Rasa ------------------------------------------
+
+# Stands in for socket.io-client: the page's handlers are called with exactly the events
+# CoachSocketIOOutput emits (the channel's unit tests above pin their shape).
+FAKE_TOKEN = "a" * 22 + "." + "b" * 43
+FAKE_SOCKET_CLIENT = """
+window.fakeSocket = { handlers: {}, sent: [],
+  on: function (name, handler) { this.handlers[name] = handler; },
+  emit: function (name, data) {
+    this.sent.push([name, data]);
+    var handlers = this.handlers;
+    if (name === "session_request") setTimeout(function () { handlers.session_confirm(TOKEN); }, 0);
+  },
+  close: function () {} };
+window.io = function () {
+  setTimeout(function () { window.fakeSocket.handlers.connect(); }, 0);
+  return window.fakeSocket;
+};
+""".replace("TOKEN", json.dumps(FAKE_TOKEN))
+
+
+def channel_events(*messages: dict) -> list[dict]:
+    """What the socket.io channel emits for these Rasa messages (its own event loop: Playwright's is busy)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        emitted = pool.submit(asyncio.run, emitted_for(*messages)).result()
+    assert all(args[0] == "bot_uttered" for args, _ in emitted)
+    return [args[1] for args, _ in emitted]
+
+
+def test_a_card_arrives_as_one_event_and_is_shown_once_with_the_payloads_labels(visit, static_page):
+    tab, page = visit, visit.page
+    events = channel_events(
+        rasa_message("Finding out turns everything upside down."),
+        rasa_message(CARD_TEXT, CARD, BUTTONS),
+        rasa_message("[x] Acknowledge\n[ ] Apologise", PROGRESS),
+        rasa_message("If you're in danger right now, call 911.", SAFETY),
+        rasa_message("Here is what I said before.", {"type": "restate", "of": None}),  # not drawn here
+    )
+    assert len(events) == 5, "one event per message"
+    page.route("**/vendor/socket.io.min.js", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=FAKE_SOCKET_CLIENT))
+    with tab.step("one-event-each"):
+        page.goto(f"{static_page}/")
+        page.locator("#status").wait_for(state="hidden")
+        for event in events:
+            page.evaluate("event => window.fakeSocket.handlers.bot_uttered(event)", event)
+        rows = page.locator("#messages .row.from-bot")
+        assert rows.count() == 5, "one row per message"
+
+        card = page.locator(".card")
+        assert card.count() == 1 and card.locator(".card-title").inner_text() == "After an affair"
+        assert card.locator(".card-kicker").text_content() == "Kicker from the payload"
+        assert card.locator(".card-tips-heading").inner_text() == "Things you could do this week"
+        assert page.locator(".bubble", has_text="After an affair").count() == 0, "no text twin"
+        assert page.locator(".bubble", has_text="Sleep and eat").count() == 0
+        assert rows.nth(1).locator(".quick-reply").all_inner_texts() == ["Show me"]
+        assert rows.nth(1).locator(".quick-replies").get_attribute("aria-label") == "Suggested replies"
+
+        progress = page.locator(".progress")
+        assert progress.locator(".step-label").all_inner_texts() == [
+            "Label from the payload one", "Label from the payload two", "Label from the payload three",
+            "boundaries agreed"]
+        assert progress.locator(".progress-title").inner_text() == "Your repair plan"
+        assert progress.get_attribute("aria-label") == "Your repair plan"
+        assert progress.locator(".progress-bar").get_attribute("aria-label") == "1 of 4 steps done"
+        assert page.locator(".bubble", has_text="[x]").count() == 0
+
+        # Text said besides a payload stays, in the same row, above it.
+        safety_row = rows.nth(3)
+        assert safety_row.locator(".bubble.bot").inner_text() == "If you're in danger right now, call 911."
+        assert safety_row.locator(".safety").get_attribute("aria-label") == "Help right now"
+        assert safety_row.locator(".safety-lead").inner_text() == "Tap a number to call or text it."
+        assert safety_row.locator("a[href='tel:911']").inner_text() == "Call 911"
+        assert rows.nth(4).inner_text() == "Here is what I said before."
+        assert page.locator(".bubble.bot").count() == 3
+        no_raw_json(page)
+        box = card.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        tab.shot("one-event-each")
+
+    with tab.step("reload-and-reply"):
+        page.reload()
+        page.locator("#status").wait_for(state="hidden")
+        assert page.locator("#messages .row.from-bot").count() == 5
+        assert page.locator(".card").count() == 1 and page.locator(".bubble.bot").count() == 3
+        page.locator(".quick-reply", has_text="Show me").click()
+        sent = page.evaluate("window.fakeSocket.sent")
+        assert sent[-1] == ["user_uttered", {"message": "/ask_next_step", "session_id": FAKE_TOKEN}]
     assert tab.errors == []
     assert tab.outside() == []

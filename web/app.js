@@ -5,6 +5,11 @@
  * - Bot messages are rendered from data, never as HTML and never as raw JSON:
  *   text bubbles, quick replies (buttons), advice cards, the plan's progress checklist
  *   and the safety panel with tap-to-call / text links.
+ * - A message with a payload arrives as one event (bot/channels/socketio.py): text, payload,
+ *   buttons, and ``text_alternative`` when the text is the payload in plain words (then only
+ *   the payload is drawn). Labels (steps, roles) come in the payload.
+ * - Every word of the page's own (headings, aria labels, status lines) is in index.html's
+ *   <template id="page-words">: this file holds logic only.
  * - "Quick exit" clears the storage and replaces the page (no history entry).
  */
 (function () {
@@ -14,18 +19,6 @@
   var MAX_MESSAGES = 300;
   var TYPING_TIMEOUT_MS = 20000;
   var config = window.COACH_CONFIG || {};
-
-  var ROLE_LABELS = {
-    betrayed: "For the partner who was hurt",
-    offender: "For the partner who broke trust",
-    any: "For either partner"
-  };
-  var STEP_LABELS = {
-    acknowledge: "Acknowledge what happened",
-    apologize: "Apologise and commit to change",
-    transparency: "Be open and consistent",
-    boundaries: "Agree boundaries together"
-  };
 
   var $ = function (id) { return document.getElementById(id); };
   var messagesEl = $("messages");
@@ -79,6 +72,22 @@
     return typeof value === "string" ? value : (typeof value === "number" ? String(value) : "");
   }
 
+  // The page's own words, from index.html; "{name}" is filled from values.
+  var WORDS = {};
+  (function () {
+    var source = $("page-words");
+    if (!source || !source.content) return;
+    source.content.querySelectorAll("[data-word]").forEach(function (node) {
+      WORDS[node.getAttribute("data-word")] = node.textContent;
+    });
+  })();
+
+  function word(key, values) {
+    return str(WORDS[key]).replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? str(values[name]) : "";
+    });
+  }
+
   // ---- incoming messages -------------------------------------------------------------
 
   function normalizeButtons(list) {
@@ -88,46 +97,22 @@
     }).map(function (b) { return { title: str(b.title), payload: str(b.payload) }; });
   }
 
-  function duplicates(text, custom) {
-    // The text twin of a card or checklist, sent for channels without custom payloads.
-    var trimmed = str(text).trim();
-    if (!trimmed) return false;
-    if (custom.type === "advice_card") {
-      var title = str(custom.title).trim();
-      return Boolean(title) && trimmed.indexOf(title) === 0;
-    }
-    if (custom.type === "progress") {
-      return trimmed.split("\n").every(function (line) { return /^\[( |x)\] \S/.test(line.trim()); });
-    }
-    if (custom.type === "checkin_trend") {
-      // The numbers in words ("Openness: 2 → 4"): the chart shows them, with its own text alternative.
-      return trendSigns(custom).every(function (s) { return trimmed.indexOf(s.label + ":") !== -1; });
-    }
-    return false;
+  function drawable(custom) {
+    return Boolean(custom && typeof custom === "object" && !Array.isArray(custom) &&
+      Object.prototype.hasOwnProperty.call(RENDERERS, custom.type));
   }
 
-  var KNOWN_TYPES = {
-    advice_card: true, progress: true, safety: true, checkin_trend: true, data_export: true,
-    reminder_set: true, reminder: true, ask_timezone: true
-  };
-
+  // One event is one message. A payload this page can't draw is never shown as raw JSON:
+  // its text stands alone.
   function receive(data) {
     if (!data || typeof data !== "object") return;
     var buttons = normalizeButtons(data.quick_replies || data.buttons);
-    var custom = data.custom;
-    if (custom && typeof custom === "object" && !Array.isArray(custom)) {
-      if (!KNOWN_TYPES[custom.type]) return; // something this page can't show: never show raw JSON
-      var previous = state.messages[state.messages.length - 1];
-      if (previous && previous.from === "bot" && previous.kind === "text" && !previous.hidden &&
-          duplicates(previous.text, custom)) {
-        previous.hidden = true;
-        buttons = (previous.buttons || []).concat(buttons);
-        previous.buttons = [];
-        removeRow(state.messages.length - 1);
-      }
-      add({ from: "bot", kind: "custom", custom: custom, buttons: buttons });
-    } else if (str(data.text).trim() || buttons.length) {
-      add({ from: "bot", kind: "text", text: str(data.text), buttons: buttons });
+    var text = str(data.text).trim();
+    if (drawable(data.custom)) {
+      add({ from: "bot", kind: "custom", custom: data.custom, buttons: buttons,
+            text: data.text_alternative === true ? "" : text });
+    } else if (text || buttons.length) {
+      add({ from: "bot", kind: "text", text: text, buttons: buttons });
     }
   }
 
@@ -150,7 +135,7 @@
     }
     for (; renderedCount < state.messages.length; renderedCount++) {
       var message = state.messages[renderedCount];
-      if (message.hidden) continue;
+      if (message.hidden) continue; // a text twin hidden by an older version of this page
       var row = el("div", "row " + (message.from === "user" ? "from-user" : "from-bot"));
       row.setAttribute("data-index", String(renderedCount));
       row.appendChild(renderMessage(message));
@@ -169,25 +154,26 @@
     scrollDown();
   }
 
-  function removeRow(index) {
-    var row = messagesEl.querySelector('[data-index="' + index + '"]');
-    if (row) row.remove();
-  }
-
   function renderMessage(message) {
     if (message.from === "user") return el("div", "bubble user", message.text);
     if (message.kind !== "custom") return el("div", "bubble bot", message.text);
-    var custom = message.custom || {};
-    if (custom.type === "advice_card") return renderCard(custom);
-    if (custom.type === "progress") return renderProgress(custom);
-    if (custom.type === "safety") return renderSafety(custom);
-    if (custom.type === "checkin_trend") return renderTrend(custom);
-    if (custom.type === "data_export") return renderExport(custom);
-    if (custom.type === "reminder_set") return renderReminderSet(custom);
-    if (custom.type === "reminder") return el("p", "note", "Reminder");
-    if (custom.type === "ask_timezone") return renderZoneChoice();
-    return el("span");
+    var parts = document.createDocumentFragment();
+    if (str(message.text)) parts.appendChild(el("div", "bubble bot", message.text));
+    if (drawable(message.custom)) parts.appendChild(RENDERERS[message.custom.type](message.custom));
+    return parts;
   }
+
+  // What this page can draw, by payload type.
+  var RENDERERS = {
+    advice_card: renderCard,
+    progress: renderProgress,
+    safety: renderSafety,
+    checkin_trend: renderTrend,
+    data_export: renderExport,
+    reminder_set: renderReminderSet,
+    reminder: function () { return el("p", "note", word("reminder")); },
+    ask_timezone: renderZoneChoice
+  };
 
   // ---- check-ins: the trend as an SVG line chart, drawn here (no library, nothing fetched) ----
 
@@ -216,7 +202,7 @@
   function renderTrend(trend) {
     var signs = trendSigns(trend);
     var figure = el("figure", "trend");
-    figure.appendChild(el("h2", "trend-title", "Your check-ins"));
+    figure.appendChild(el("h2", "trend-title", word("trend_title")));
     var times = [];
     signs.forEach(function (s) { s.points.forEach(function (p) { times.push(p.at); }); });
     var first = Math.min.apply(null, times), last = Math.max.apply(null, times);
@@ -260,10 +246,10 @@
       item.appendChild(swatch);
       item.appendChild(document.createTextNode(s.label + ": " + values.join(" \u2192 ")));
       legend.appendChild(item);
-      desc.push(s.label + " " + values.join(", then "));
+      desc.push(s.label + " " + values.join(word("trend_then")));
     });
     var title = svg("title", { id: "trend-desc-" + renderedCount });
-    title.textContent = "Check-ins from 1 (not at all) to 5 (very much). " + desc.join("; ") + ".";
+    title.textContent = word("trend_description", { signs: desc.join(word("trend_and")) });
     chart.insertBefore(title, chart.firstChild);
     figure.appendChild(chart);
     // The text alternative, visible to everyone: each sign's answers in order.
@@ -279,8 +265,8 @@
     var box = el("div", "export");
     var data = custom.data && typeof custom.data === "object" ? custom.data : {};
     var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
-    var a = link("action download", URL.createObjectURL(blob), "Download my data (JSON)");
-    a.download = "my-coach-data.json";
+    var a = link("action download", URL.createObjectURL(blob), word("download"));
+    a.download = word("download_file");
     box.appendChild(a);
     return box;
   }
@@ -289,7 +275,7 @@
     var date = new Date(str(custom.at));
     if (isNaN(date.getTime())) return el("span");
     var when = date.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
-    return el("p", "note", "Next reminder: " + when + " (this device's time)");
+    return el("p", "note", word("next_reminder", { when: when }));
   }
 
   function deviceZone() {
@@ -299,14 +285,14 @@
   function renderZoneChoice() {
     var zone = deviceZone();
     if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return el("span");
-    return renderButtons([{ title: "Use this device's time zone (" + zone + ")",
+    return renderButtons([{ title: word("device_zone", { zone: zone }),
       payload: "/inform_timezone" + JSON.stringify({ tz: zone }) }]);
   }
 
   function renderButtons(buttons) {
     var group = el("div", "quick-replies");
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Suggested replies");
+    group.setAttribute("aria-label", word("suggested_replies"));
     buttons.forEach(function (b) {
       var button = el("button", "quick-reply", b.title);
       button.type = "button";
@@ -318,13 +304,12 @@
 
   function renderCard(card) {
     var article = el("article", "card");
-    var kicker = ROLE_LABELS[card.role];
-    if (kicker) article.appendChild(el("p", "card-kicker", kicker));
+    if (str(card.role_label)) article.appendChild(el("p", "card-kicker", card.role_label));
     article.appendChild(el("h2", "card-title", card.title));
     if (str(card.body)) article.appendChild(el("p", "card-body", card.body));
     var tips = Array.isArray(card.tips) ? card.tips.filter(str) : [];
     if (tips.length) {
-      article.appendChild(el("h3", "card-tips-heading", "Things you could do this week"));
+      article.appendChild(el("h3", "card-tips-heading", word("card_tips")));
       var list = el("ul", "card-tips");
       tips.forEach(function (tip) { list.appendChild(el("li", null, tip)); });
       article.appendChild(list);
@@ -344,10 +329,11 @@
     var done = Math.min(total, Math.max(0, Number(progress.done) ||
       steps.filter(function (s) { return s.done === true; }).length));
     var section = el("section", "progress");
-    section.setAttribute("aria-label", "Your repair plan");
+    var count = word("plan_count", { done: done, total: total });
+    section.setAttribute("aria-label", word("plan_title"));
     var head = el("div", "progress-head");
-    head.appendChild(el("h2", "progress-title", "Your repair plan"));
-    head.appendChild(el("span", "progress-count", done + " of " + total + " steps done"));
+    head.appendChild(el("h2", "progress-title", word("plan_title")));
+    head.appendChild(el("span", "progress-count", count));
     section.appendChild(head);
 
     var bar = el("div", "progress-bar");
@@ -355,7 +341,7 @@
     bar.setAttribute("aria-valuemin", "0");
     bar.setAttribute("aria-valuemax", String(total));
     bar.setAttribute("aria-valuenow", String(done));
-    bar.setAttribute("aria-label", done + " of " + total + " steps done");
+    bar.setAttribute("aria-label", count);
     var fill = el("span", "progress-fill");
     fill.style.width = (total ? Math.round((done / total) * 100) : 0) + "%";
     bar.appendChild(fill);
@@ -366,11 +352,11 @@
       var item = el("li", s.done ? "step done" : "step");
       item.appendChild(el("span", "check", s.done ? "\u2713" : ""));
       item.lastChild.setAttribute("aria-hidden", "true");
-      var key = str(s.step);
-      var label = STEP_LABELS[key] || (key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " "));
-      item.appendChild(el("span", "step-label", label));
+      // The label comes with the payload; the bare step name only if a payload lacks it.
+      item.appendChild(el("span", "step-label", str(s.label) || str(s.step).replace(/_/g, " ")));
       var when = s.done ? formatDate(s.completed_at) : "";
-      item.appendChild(el("span", "step-state", s.done ? (when ? "done " + when : "done") : "to do"));
+      var state = s.done ? (when ? word("step_done_on", { date: when }) : word("step_done")) : word("step_todo");
+      item.appendChild(el("span", "step-state", state));
       list.appendChild(item);
     });
     section.appendChild(list);
@@ -410,10 +396,10 @@
 
   function renderSafety(safety) {
     var section = el("section", "safety " + (safety.level === "abuse" ? "abuse" : "crisis"));
-    section.setAttribute("aria-label", "Help right now");
+    section.setAttribute("aria-label", word("safety_label"));
     section.appendChild(el("h2", "safety-title",
-      safety.level === "abuse" ? "Your safety comes first" : "Help is available right now"));
-    section.appendChild(el("p", "safety-lead", "Tap a number to call or text it."));
+      word(safety.level === "abuse" ? "safety_title_abuse" : "safety_title_crisis")));
+    section.appendChild(el("p", "safety-lead", word("safety_lead")));
     var list = el("ul", "resources");
     (Array.isArray(safety.resources) ? safety.resources : []).forEach(function (r) {
       if (!r || typeof r !== "object" || !str(r.name)) return;
@@ -421,15 +407,15 @@
       item.appendChild(el("p", "resource-name", r.name));
       var actions = el("div", "resource-actions");
       var tel = telHref(r.call);
-      if (tel) actions.appendChild(link("action call", tel, "Call " + str(r.call)));
+      if (tel) actions.appendChild(link("action call", tel, word("call", { number: r.call })));
       var sms = smsHref(r.text);
       if (sms) {
-        var label = /^text\b/i.test(str(r.text).trim()) ? str(r.text).trim() : "Text " + str(r.text);
+        var label = /^text\b/i.test(str(r.text).trim()) ? str(r.text).trim() : word("text", { number: r.text });
         actions.appendChild(link("action sms", sms, label));
       }
       var chat = safeUrl(r.chat_url);
       if (chat) {
-        var a = link("action chat", chat, "Chat online");
+        var a = link("action chat", chat, word("chat_online"));
         a.target = "_blank";
         a.rel = "noopener noreferrer";
         actions.appendChild(a);
@@ -438,7 +424,7 @@
       list.appendChild(item);
     });
     section.appendChild(list);
-    // "He's coming home, I need to go": the way out is the Quick exit button, so point at it.
+    // Someone who must leave at once (safety.exit): the way out is the Quick exit button, so point at it.
     if (safety.exit === true) highlightQuickExit();
     return section;
   }
@@ -487,7 +473,7 @@
     var text = str(payload).trim();
     if (!text) return false;
     if (!ready) {
-      setStatus("Not connected yet \u2014 your message was not sent.");
+      setStatus(word("status_not_sent"));
       return false;
     }
     add({ from: "user", text: shown || text });
@@ -532,7 +518,7 @@
 
   function connect() {
     if (typeof window.io !== "function") {
-      setStatus("The chat could not load. Please try again later.");
+      setStatus(word("status_no_client"));
       return;
     }
     socket = window.io(config.socketUrl, {
@@ -541,7 +527,7 @@
       reconnectionDelayMax: 10000
     });
     socket.on("connect", function () {
-      setStatus("Connecting\u2026");
+      setStatus(word("status_connecting"));
       socket.emit("session_request", { session_id: state.sessionId });
     });
     socket.on("session_confirm", function (confirmed) {
@@ -563,16 +549,16 @@
     socket.on("disconnect", function () {
       ready = false;
       updateComposer();
-      if (!exiting) setStatus("Connection lost \u2014 reconnecting\u2026");
+      if (!exiting) setStatus(word("status_lost"));
     });
     socket.on("connect_error", function () {
       ready = false;
       updateComposer();
-      setStatus("Can't reach the coach right now \u2014 retrying\u2026");
+      setStatus(word("status_unreachable"));
     });
   }
 
   render();
-  setStatus("Connecting\u2026");
+  setStatus(word("status_connecting"));
   connect();
 })();

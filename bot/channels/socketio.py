@@ -30,8 +30,20 @@ Two defects of Rasa 3.6 fixed on the way:
    coroutine, so the socket never joins the room and no reply is ever delivered
    (RasaHQ/rasa#13027). Here it is awaited.
 2. Rasa emits a custom payload as keyword arguments of ``emit``, so a payload with a
-   ``type`` key (every payload of this coach) raises a TypeError. Here it is sent as
-   ``{"custom": payload}`` in the ordinary bot message event, like the REST channel does.
+   ``type`` key (every payload of this coach) raises a TypeError. Here it is sent under
+   ``custom`` in the ordinary bot message event, like the REST channel does.
+
+One message, one event (issue #14): Rasa would emit a message's text, its buttons and its
+payload as separate events, and a client had to guess which text belonged to which card.
+A message with a payload goes out as one ``bot_uttered`` event::
+
+    {"text": "...", "custom": {...}, "quick_replies": [...], "text_alternative": true}
+
+``text_alternative`` says whether the text is the payload in plain words (a card, the
+plan's checklist, the check-in numbers: sent for channels that draw no payload), so a
+client that draws the payload shows no text; false when the text is said besides the
+payload (the safety opening above the hotlines, a reminder's words). Messages without a
+payload are sent as Rasa sends them. REST keeps text and payload as separate items.
 """
 
 from __future__ import annotations
@@ -92,8 +104,14 @@ class SessionTokens:
         return f"{PREFIX}{match.group(1)}"
 
 
+# Payload types whose message text is the payload in plain words (bot/cards.py ``as_text``,
+# the plan's checklist, the check-in numbers), not something said besides it.
+TEXT_ALTERNATIVE_TYPES = frozenset({"advice_card", "progress", "checkin_trend"})
+_MESSAGE_PARTS = ("text", "custom", "buttons", "quick_replies")
+
+
 class CoachSocketIOOutput(SocketIOOutput):
-    """Emits every message, custom payloads included, as one ``bot_message_evt`` event."""
+    """Emits a message with a payload as one ``bot_message_evt`` event: text, payload, buttons."""
 
     def __init__(self, sio: AsyncServer, bot_message_evt: str, namespace: str | None = None) -> None:
         super().__init__(sio, bot_message_evt)
@@ -102,8 +120,29 @@ class CoachSocketIOOutput(SocketIOOutput):
     async def _send_message(self, socket_id: str, response: Any) -> None:
         await self.sio.emit(self.bot_message_evt, response, room=socket_id, namespace=self.namespace)
 
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        custom = message.get("custom")
+        if not custom:
+            await super().send_response(recipient_id, message)
+            return
+        event: dict[str, Any] = {}
+        if isinstance(message.get("text"), str) and message["text"].strip():
+            event["text"] = message["text"].strip()
+        buttons = message.get("quick_replies") or message.get("buttons") or []
+        if buttons:  # as Rasa's send_text_with_buttons words them
+            event["quick_replies"] = [
+                {"content_type": "text", "title": b.get("title"), "payload": b.get("payload")}
+                for b in buttons if isinstance(b, dict)
+            ]
+        event["custom"] = custom
+        event["text_alternative"] = isinstance(custom, dict) and custom.get("type") in TEXT_ALTERNATIVE_TYPES
+        await self._send_message(recipient_id, event)
+        rest = {key: value for key, value in message.items() if key not in _MESSAGE_PARTS}
+        if any(rest.get(key) for key in ("image", "attachment", "elements")):
+            await super().send_response(recipient_id, rest)
+
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        await self._send_message(recipient_id, {"custom": json_message})
+        await self._send_message(recipient_id, {"custom": json_message, "text_alternative": False})
 
 
 def share_rooms(sio: AsyncServer, env: dict[str, str] | None = None) -> bool:

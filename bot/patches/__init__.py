@@ -18,6 +18,7 @@ Safety of the service (issue #11):
 - ``sql_session_scope``: an encoding error no longer becomes ``SystemExit``.
 - ``shell_channel``: ``rasa shell`` talks through the project's REST channel.
 - ``rasa_sdk_errors``: the action server's 500 no longer echoes the tracker.
+- ``sanic_lingering_close``: a body over the size limit gets its 413, not a reset.
 
 Several servers (issue #16):
 - ``tracker_store_errors``: a database error fails the message (the channel says so)

@@ -34,6 +34,7 @@ SERVER = {
     "sql_session_scope": "rasa.core.tracker_store:SQLTrackerStore.session_scope",
     "tracker_store_errors": "rasa.core.agent:Agent._create_tracker_store",
     "shell_channel": "rasa.core.run:_create_single_channel",
+    "sanic_lingering_close": "sanic.http:Http.__aiter__",
 }
 COMMANDS = {
     "rasa_test_defaults": "rasa.cli.test:test",
