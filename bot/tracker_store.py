@@ -28,6 +28,7 @@ one rebuilt by the HTTP API) is saved as Rasa saves it.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -131,11 +132,12 @@ class CoachTrackerStore(SQLTrackerStore):
             try:
                 self.Base.metadata.create_all(self.engine)
                 return
-            except sa.exc.OperationalError as error:
-                # Not reachable yet (the launcher has checked it is, so seldom), or another
-                # server creating the table at the same moment.
-                if sa.inspect(self.engine).has_table(self.SQLEvent.__tablename__):
-                    return
+            except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
+                # Another server creating the table at the same moment, or the database not
+                # reachable yet (the launcher checks it is, so seldom).
+                with contextlib.suppress(sa.exc.OperationalError):
+                    if sa.inspect(self.engine).has_table(self.SQLEvent.__tablename__):
+                        return
                 logger.warning("Waiting for the database: %s", type(error).__name__)
                 time.sleep(5)
 
