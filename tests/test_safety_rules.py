@@ -121,3 +121,24 @@ def test_in_production_the_meaning_layer_still_decides_when_the_rules_fail(monke
     got = safety.assess(danger.text, vector)
     assert got is not None and got.reason == danger.id
     safety._CACHE.clear()
+
+
+def test_a_list_shares_boundaries_and_matches_as_entry_by_entry(monkeypatch):
+    """list_regex hoists the word boundaries out of neighbouring entries (it made the rules'
+    start ~30% faster); it must find the same spans as one alternative per entry."""
+    import re
+
+    lists = patterns._all_lists()
+    texts = []
+    for entries in lists.values():
+        for entry in entries:
+            word = entry.rstrip("*")
+            texts += [f"so {word} said", f"{word}'s", f"{word}s", f"x{word}", f"{word}, then {word}ing"]
+    corpus = "\n".join(texts)
+    for name, entries in lists.items():
+        ordered = sorted(set(entries), key=lambda e: (-len(e), e))
+        entry_by_entry = re.compile("(?:" + "|".join(patterns.word_regex(e) for e in ordered) + ")")
+        shared = re.compile(patterns.list_regex(name))
+        assert len(shared.pattern) <= len(entry_by_entry.pattern)
+        assert [m.span() for m in shared.finditer(corpus)] == \
+            [m.span() for m in entry_by_entry.finditer(corpus)], name

@@ -61,13 +61,11 @@ class Hit:
 
 
 def _anchored_before(sources: list[str]) -> re.Pattern | None:
-    joined = compile_any(sources)
-    return re.compile(rf"(?:{joined.pattern}),?\s*$") if joined else None
+    return compile_any(sources, r"(?:{}),?\s*$")
 
 
 def _anchored_after(sources: list[str]) -> re.Pattern | None:
-    joined = compile_any(sources)
-    return re.compile(rf"^,?\s*(?:{joined.pattern})") if joined else None
+    return compile_any(sources, r"^,?\s*(?:{})")
 
 
 def _load_rule(raw: dict) -> Rule:
