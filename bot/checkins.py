@@ -16,16 +16,10 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot import db, words
+from bot import db, texts, words
 
 SIGNS: tuple[str, ...] = ("openness", "closeness", "respect", "promises", "hope")
-LABELS = {
-    "openness": "Openness",
-    "closeness": "Closeness",
-    "respect": "Respect",
-    "promises": "Promises kept",
-    "hope": "Hope",
-}
+LABELS = texts.labels("signs")  # the words for each sign, from the reply catalogue
 # The card that helps when a sign slipped (a topic of bot/topics.py).
 CARD_FOR_SIGN = {
     "openness": "communication",

@@ -12,17 +12,12 @@ from pathlib import Path
 
 import yaml
 
+from bot import texts
 from bot.settings import PROJECT_DIR
 
 RESOURCES_FILE = PROJECT_DIR / "data" / "safety" / "resources.yml"
 DEFAULT_REGION = "US"
-REGION_NAMES = {
-    "US": "the United States",
-    "UK": "the United Kingdom",
-    "CA": "Canada",
-    "AU": "Australia",
-    "IE": "Ireland",
-}
+REGION_NAMES = texts.labels("regions")  # the regions with help lines, named in a sentence
 # Which hotline answers which danger; the first kind a region has wins.
 KINDS_FOR = {
     ("crisis", "self"): ("crisis",),
