@@ -35,7 +35,7 @@ def _opening(level: str, subject: str, emergency: resources.Resource, line: reso
     in_language = line.languages.get(lang or "")
     if in_language:
         how += f" ({in_language})"
-    return first + " " + texts.text("safety_line", name=line.name, how=how)
+    return first + " " + texts.text("safety_line", line=line.name, how=how)
 
 
 def _resources(level: str, subject: str, region: str | None, lang: str | None = None, **extra) -> Turn:

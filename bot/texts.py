@@ -28,17 +28,17 @@ def replies() -> dict[str, dict]:
     return catalogue()["replies"]
 
 
-def render(name: str, **values: object) -> tuple[str, list[dict]]:
+def render(name: str, /, **values: object) -> tuple[str, list[dict]]:
     """Text with its ``{placeholders}`` filled, and the reply's own buttons."""
     reply = replies()[name]
     return reply["text"].format(**values), [dict(b) for b in reply.get("buttons") or []]
 
 
-def text(name: str, **values: object) -> str:
+def text(name: str, /, **values: object) -> str:
     return render(name, **values)[0]
 
 
-def plain(name: str, **values: object) -> str | None:
+def plain(name: str, /, **values: object) -> str | None:
     """The reply's ``plain:`` variant (for "what do you mean?"), or None when it has none."""
     found = (replies().get(name) or {}).get("plain")
     return found.format(**values) if isinstance(found, str) else None
@@ -49,7 +49,7 @@ def private(name: str | None) -> bool:
     return bool((replies().get(name or "") or {}).get("private"))
 
 
-def title(name: str, **values: object) -> str:
+def title(name: str, /, **values: object) -> str:
     """A button title, or a few words code puts around data."""
     return str(catalogue()["titles"][name]).format(**values)
 

@@ -47,23 +47,35 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "role": tuple(ROLES),
     "person.role": tuple(ROLES),
     "role or 'unknown'": (*ROLES, "unknown"),
+    "person.role or 'betrayed'": tuple(ROLES),
     "step": STEPS,
     "current": STEPS,
     "sign": tuple(SIGNS),
     "side": (*ROLES, "any"),
     "level": tuple(LEVEL_OF_INTENT.values()),
     "unusable": returned_strings("bot/input_check.py", "problem"),
+    "problem": returned_strings("bot/input_check.py", "problem"),
     "change.direction": returned_strings("bot/checkins.py", "direction"),
 }
-# Arguments that look a reply up rather than say one: the name in ``last_reply`` (a reply said
-# before, so checked where it was said) and the reply a rule says (checked from RULE_REPLIES).
-LOOKED_UP = {("bot/coach.py", "rest"), ("actions/conversation.py", "self.reply(tracker)")}
+# Arguments that are not read from the code here: a reply looked up by the name in ``last_reply``
+# or in a message's ``utter_action`` (said before, so checked where it was said), and the reply a
+# rule says (checked from RULE_REPLIES, the action's own map).
+LOOKED_UP = {
+    ("bot/coach.py", "rest"),
+    ("bot/channels/telegram_render.py", "str(message.get('utter_action') or '')"),
+    ("actions/conversation.py", "name"),
+}
 # The functions that say or name a reply, and which argument is the name.
 SAYS = {"say": 0, "text": 0, "render": 0, "plain": 0, "private": 0}
 
 
 class Unresolved(Exception):
     pass
+
+
+def called(func: ast.AST) -> str:
+    """The name of what a call calls: ``f`` of ``f(...)``, ``m`` of ``x.m(...)``."""
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def names_of(node: ast.AST, scope: ast.AST) -> set[str]:
@@ -78,7 +90,7 @@ def names_of(node: ast.AST, scope: ast.AST) -> set[str]:
             else:
                 source = ast.unparse(value.value)  # type: ignore[attr-defined]
                 if source not in DOMAINS:
-                    raise Unresolved(f"no values known for {{{source}}}: add them to DOMAINS from the code's data")
+                    raise Unresolved(f"no values known for {{{source}}}: add them to DOMAINS from the code")
                 parts.append(DOMAINS[source])
         return {"".join(p) for p in itertools.product(*parts)}
     if isinstance(node, ast.IfExp):
@@ -99,30 +111,35 @@ def names_of(node: ast.AST, scope: ast.AST) -> set[str]:
 
 
 def reply_sites() -> Iterator[tuple[str, int, str, ast.AST, ast.AST]]:
-    """(file, line, kind, name expression, enclosing function) for every reply the code names."""
+    """(file, line, kind, name expression, enclosing function or module) for every reply named."""
     for path in python_files():
         rel = path.relative_to(ROOT).as_posix()
         if rel in ("bot/texts.py", "bot/replies.py"):  # where a name is a parameter, not a reply
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for function in [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]:
-            for call in ast.walk(function):
-                if not isinstance(call, ast.Call):
-                    continue
-                func = call.func
-                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-                receiver = ast.unparse(func.value) if isinstance(func, ast.Attribute) else ""
-                if name == "title" and call.args:
-                    yield rel, call.lineno, "title", call.args[0], function
-                elif name in SAYS and call.args and (receiver in ("", "texts") or name == "say"):
-                    if name == "say" and receiver == "self" and rel in ("bot/launcher.py", "bot/cluster.py"):
-                        continue  # the launcher's say() prints to the terminal of whoever runs it
-                    yield rel, call.lineno, "reply", call.args[0], function
-                elif name == "send":
-                    for keyword in call.keywords:
-                        if keyword.arg == "response" and not (isinstance(keyword.value, ast.Constant)
-                                                              and keyword.value.value is None):
-                            yield rel, call.lineno, "reply", keyword.value, function
+        scope_of: dict[int, ast.AST] = {}
+        functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for scope in [tree, *functions]:
+            for node in ast.walk(scope):
+                scope_of[id(node)] = scope  # functions come after the module: the innermost wins
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call):
+                continue
+            scope = scope_of[id(call)]
+            func = call.func
+            name = called(func)
+            receiver = ast.unparse(func.value) if isinstance(func, ast.Attribute) else ""
+            if name == "title" and call.args:
+                yield rel, call.lineno, "title", call.args[0], scope
+            elif name in SAYS and call.args and (receiver in ("", "texts") or name == "say"):
+                if name == "say" and receiver == "self" and rel in ("bot/launcher.py", "bot/cluster.py"):
+                    continue  # the launcher's say() prints to the terminal of whoever runs it
+                yield rel, call.lineno, "reply", call.args[0], scope
+            elif name == "send":
+                for keyword in call.keywords:
+                    if keyword.arg == "response" and not (isinstance(keyword.value, ast.Constant)
+                                                          and keyword.value.value is None):
+                        yield rel, call.lineno, "reply", keyword.value, scope
 
 
 def said_names() -> tuple[set[str], set[str]]:
@@ -148,6 +165,8 @@ def test_every_reply_name_the_code_can_say_is_in_the_catalogue():
     assert len(replies) > 120
     missing = sorted(replies - set(texts.replies()))
     assert not missing, f"said by the code but not in data/replies.yml: {missing}"
+    unused = sorted(set(texts.replies()) - replies)
+    assert not unused, f"in data/replies.yml but never said: {unused}"
     assert not sorted(titles - set(texts.catalogue()["titles"]))
 
 
@@ -169,7 +188,8 @@ def test_labels_cover_every_topic_step_role_sign_and_region():
     assert set(texts.labels("steps")) == set(PLAN_STEPS)
     assert set(texts.labels("roles")) == set(CARD_ROLES)
     assert set(texts.labels("signs")) == set(SIGNS)
-    assert set(texts.labels("regions")) == set(texts.labels("region_buttons")) == {r.region for r in directory()}
+    regions = {r.region for r in directory()}
+    assert set(texts.labels("regions")) == set(texts.labels("region_buttons")) == regions
 
 
 def test_every_direct_answer_has_its_sentence_and_every_sentence_its_questions():
@@ -201,7 +221,7 @@ def literal(node: ast.AST) -> str | None:
     return None
 
 
-def exempt_nodes(tree: ast.AST) -> set[int]:
+def exempt_nodes(tree: ast.AST, tool: bool) -> set[int]:
     """Docstrings, and everything inside a terminal call, a raise or an exception's constructor."""
     skip: set[int] = set()
     for node in ast.walk(tree):
@@ -214,10 +234,11 @@ def exempt_nodes(tree: ast.AST) -> set[int]:
             inside = node
         elif isinstance(node, ast.Call):
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            launcher_say = name == "say" and isinstance(func, ast.Attribute) and ast.unparse(func.value) == "self" \
-                and any(isinstance(a, ast.JoinedStr) for a in node.args)
-            if name in TERMINAL_CALLS or name.endswith(("Error", "Exception", "Exit")) or launcher_say:
+            name = called(func)
+            # bot/launcher.py and bot/cluster.py print to the terminal with their own say()
+            launcher_say = tool and name == "say" and isinstance(func, ast.Attribute)
+            terminal = name in TERMINAL_CALLS or name.startswith("print")
+            if terminal or name.endswith(("Error", "Exception", "Exit")) or launcher_say:
                 inside = node
         if inside is not None:
             skip.update(id(n) for n in ast.walk(inside))
@@ -226,7 +247,7 @@ def exempt_nodes(tree: ast.AST) -> set[int]:
 
 def sentences_in(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skip = exempt_nodes(tree)
+    skip = exempt_nodes(tree, path.name in ("launcher.py", "cluster.py"))
     parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
     found = []
     for node in ast.walk(tree):
@@ -239,7 +260,7 @@ def sentences_in(path: Path) -> list[str]:
                 and literal(node.args[0]) is not None:
             found.append(f"{path.relative_to(ROOT)}:{node.lineno}: button title {literal(node.args[0])!r}")
         if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "title" and literal(value) is not None:
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}: button title {literal(value)!r}")
     return found

@@ -95,7 +95,8 @@ def render_progress(progress: dict) -> str:
         label = escape(step_label(status))
         if status.get("done"):
             when = _day(status.get("completed_at"))
-            lines.append(f"✅ {label}" + (f" <i>({escape(texts.title('done_on', when=when))})</i>" if when else ""))
+            done_on = f" <i>({escape(texts.title('done_on', when=when))})</i>" if when else ""
+            lines.append(f"✅ {label}{done_on}")
         else:
             lines.append(f"▫️ {label}")
     return "\n".join(lines)
