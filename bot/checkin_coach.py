@@ -295,10 +295,14 @@ class CheckinCoach:
             self.reminders.pause(person.sender_id)
 
 
+# A reminder's delay in words: the unit's title in the catalogue, and its plural with an "s".
+UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60))
+
+
 def _duration(delta) -> str:
     seconds = int(delta.total_seconds())
-    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+    for unit, size in UNITS:
         if seconds >= size and seconds % size == 0:
             count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds // 60} minutes"
+            return texts.title(f"{unit}s" if count != 1 else unit, count=count)
+    return texts.title("minutes", count=seconds // 60)

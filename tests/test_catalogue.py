@@ -20,6 +20,7 @@ import yaml
 from actions.conversation import RULE_REPLIES
 from actions.safety import LEVEL_OF_INTENT
 from bot import answers, cards, texts
+from bot.checkin_coach import UNITS
 from bot.checkins import SIGNS
 from bot.lexicon import BREACH_TYPES, PLAN_STEPS, ROLES
 from bot.topics import CARD_ROLES, TOPICS
@@ -56,6 +57,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "unusable": returned_strings("bot/input_check.py", "problem"),
     "problem": returned_strings("bot/input_check.py", "problem"),
     "change.direction": returned_strings("bot/checkins.py", "direction"),
+    "unit": tuple(unit for unit, _ in UNITS),
 }
 # Arguments that are not read from the code here: a reply looked up by the name in ``last_reply``
 # or in a message's ``utter_action`` (said before, so checked where it was said), and the reply a
@@ -102,6 +104,8 @@ def names_of(node: ast.AST, scope: ast.AST) -> set[str]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
             and isinstance(node.func.value, ast.Dict):
         return names_of(node.func.value, scope) | set().union(*(names_of(a, scope) for a in node.args[1:]))
+    if isinstance(node, ast.Name) and node.id in DOMAINS:
+        return set(DOMAINS[node.id])
     if isinstance(node, ast.Name):
         assigned = [a.value for a in ast.walk(scope) if isinstance(a, ast.Assign)
                     for t in a.targets if isinstance(t, ast.Name) and t.id == node.id]
