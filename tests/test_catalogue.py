@@ -374,3 +374,23 @@ def test_every_topic_has_its_card_examples_label_intent_and_rule_and_nothing_is_
     for intent in sorted(set(rules) - topic_intents):
         problems.append(f"{intent}: a rule in data/rules/topics.yml but no line in bot/topics.py")
     assert not problems, "\n".join(problems)
+
+
+# -- labels travel in the payloads -------------------------------------------------------------
+
+
+def test_the_payloads_carry_the_catalogues_labels_and_telegram_shows_them():
+    from bot.channels import telegram_render
+    from bot.progress import StepStatus, payload
+
+    progress = payload([StepStatus(step, False, None) for step in PLAN_STEPS])
+    assert [s["label"] for s in progress["steps"]] == [texts.label("steps", s) for s in PLAN_STEPS]
+    card = cards.Card("c-1", "impact", "offender", "Title", "Body.", ("One.", "Two."), "001.txt")
+    assert card.payload()["role_label"] == texts.label("roles", "offender")
+
+    # Telegram shows the payload's label; without one, the catalogue's (never words of its own).
+    progress["steps"][0]["label"] = "Said out loud"
+    shown = telegram_render.render_progress(progress)
+    assert "Said out loud" in shown and texts.label("steps", "apologize") in shown
+    del progress["steps"][1]["label"]
+    assert texts.label("steps", "apologize") in telegram_render.render_progress(progress)
