@@ -171,7 +171,7 @@ def test_every_reply_name_the_code_can_say_is_in_the_catalogue():
     assert not missing, f"said by the code but not in data/replies.yml: {missing}"
     unused = sorted(set(texts.replies()) - replies)
     assert not unused, f"in data/replies.yml but never said: {unused}"
-    assert not sorted(titles - set(texts.catalogue()["titles"]))
+    assert titles == set(texts.catalogue()["titles"]), "titles said but not in the catalogue, or never said"
 
 
 def test_each_reply_has_words_and_only_known_attributes():
