@@ -49,13 +49,14 @@ class Resource:
     def how_to_reach(self) -> str:
         ways = []
         if self.call:
-            ways.append(f"call {self.call}")
-        if self.text:
-            ways.append(self.text if self.text.lower().startswith("text") else f"text {self.text}")
+            ways.append(texts.title("reach_call", number=self.call))
+        if self.text:  # some lines' own wording already says how ("text START to 88788")
+            own = self.text.lower().startswith("text")
+            ways.append(self.text if own else texts.title("reach_text", number=self.text))
         if self.chat_url:
-            ways.append(f"chat at {self.chat_url}")
+            ways.append(texts.title("reach_chat", url=self.chat_url))
         if len(ways) > 1:
-            return ", ".join(ways[:-1]) + " or " + ways[-1]
+            return texts.title("reach_either", ways=", ".join(ways[:-1]), last=ways[-1])
         return ways[0] if ways else ""
 
 

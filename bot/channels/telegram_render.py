@@ -34,6 +34,7 @@ KEY_PREFIX = "#"  # a mapped key; payloads the coach sends start with "/"
 # Payloads that show where someone is, or all their data: privately too.
 PRIVATE_TYPES = frozenset({"progress", "checkin_trend", "checkin_chart", "data_export"})
 MAX_CAPTION = 1024
+NUMBER = "\0"  # where a number goes in the catalogue's words, before it is put in bold
 
 
 def escape(text: str, attribute: bool = False) -> str:
@@ -110,13 +111,19 @@ def _link(url: str | None, label: str) -> str | None:
     return f'<a href="{escape(url, attribute=True)}">{escape(label)}</a>'
 
 
+def _bold_in(words: str, number: str) -> str:
+    """The catalogue's words around a number (``NUMBER`` where it goes), the number in bold."""
+    return escape(words).replace(NUMBER, f"<b>{escape(number)}</b>")
+
+
 def render_resource(resource: dict) -> str:
     ways = []
     if resource.get("call"):
-        ways.append(f"call <b>{escape(str(resource['call']))}</b>")
+        ways.append(_bold_in(texts.title("reach_call", number=NUMBER), str(resource["call"])))
     if resource.get("text"):
         text = str(resource["text"])
-        ways.append(escape(text) if text.lower().startswith("text") else f"text <b>{escape(text)}</b>")
+        own = text.lower().startswith("text")  # the line's own wording ("text START to 88788")
+        ways.append(escape(text) if own else _bold_in(texts.title("reach_text", number=NUMBER), text))
     chat = _link(resource.get("chat_url"), texts.title("chat_online"))
     if chat:
         ways.append(chat)
