@@ -1,9 +1,10 @@
 """The reply catalogue (data/replies.yml) holds every sentence, button title and label.
 
-Three checks, each read from the code and the data themselves rather than from lists kept here:
-every reply name the code can say is in the catalogue (f-string names expanded over the values
-the code itself draws them from); no sentence is left in the code; and every topic has its card,
-its NLU examples, its registry line, its label, its intent and its rule.
+The checks read the code and the data themselves rather than lists kept here: every reply name
+the code can say is in the catalogue and every reply there is said (f-string names expanded over
+the values the code itself draws them from); no sentence or button title is left in the code, nor
+a copy of the catalogue's labels in the web page; the payloads carry the labels; and every topic
+has its card, its NLU examples, its registry line, its label, its intent and its rule.
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ LOOKED_UP = {
     ("bot/channels/telegram_render.py", "str(message.get('utter_action') or '')"),
     ("actions/conversation.py", "name"),
 }
-# The functions that say or name a reply, and which argument is the name.
-SAYS = {"say": 0, "text": 0, "render": 0, "plain": 0, "private": 0}
+# The functions that say or name a reply by their first argument.
+SAYS = frozenset({"say", "text", "render", "plain", "private"})
 
 
 class Unresolved(Exception):
