@@ -96,7 +96,7 @@ def emit(turn: Turn, dispatcher: CollectingDispatcher) -> list[EventType]:
 # While a check-in question is open, an answer in words ("3", "about the same", "a bit better")
 # may reach NLU as one of these; it answers the question (bot/checkin_coach.py).
 MAY_ANSWER_CHECKIN = frozenset({"action_clarify", "action_answer", "action_feeling", "action_topic_card",
-                                "action_follow_up"})
+                                "action_reply"})
 
 
 class CoachAction(Action):

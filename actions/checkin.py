@@ -8,7 +8,7 @@ from actions.adapter import CoachAction, entity_values, intent
 from bot import export
 from bot.coach import Coach, Person
 from bot.replies import Turn
-from bot.texts import render
+from bot.texts import text
 
 
 def _entity(tracker: Tracker, name: str):
@@ -99,5 +99,5 @@ class ActionExportData(CoachAction):
         slots = {name: tracker.get_slot(name) for name in export.PROFILE_SLOTS}
         data = export.collect(coach.progress.engine, person.sender_id, slots)
         return Turn().send(
-            render("data_export")[0], custom={"type": "data_export", "data": data}, response="data_export"
+            text("data_export"), custom={"type": "data_export", "data": data}, response="data_export"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.adapter import CoachAction, entity, intent, reading
-from bot.coach import Coach, Person
+from bot.coach import Coach, Person, breach_buttons
 from bot.lexicon import breach_in_answer
 from bot.replies import Turn
 from bot.topics import topic_for_intent
@@ -51,7 +51,7 @@ class ActionSituation(CoachAction):
             breach = breach_in_answer(tracker.latest_message.get("text")) or found.get("breach_type")
         role = ROLE_OF_INTENT.get(intent(tracker) or "")
         if named and breach is None and role is None:
-            return Turn().say("unknown_breach_type")
+            return Turn().say("unknown_breach_type", buttons=breach_buttons())
         # The wording settles the role (role cue, or a long story's sentences); a button does too.
         sure = found.get("role") == role or str(tracker.latest_message.get("text") or "").startswith("/")
         return coach.situation(person, role, breach, sure=sure)
@@ -82,15 +82,35 @@ class ActionLanguageNotice(CoachAction):
         return coach.language_notice()
 
 
-class ActionFollowUp(CoachAction):
-    """After a reply that a rule says from the domain (greeting, thanks, ...): a pending step
-    question is asked again once or let go, and "what do you mean?" knows what was said."""
+# The replies rules say (data/rules/), by intent: one action says them all from the catalogue.
+RULE_REPLIES = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thank": "utter_thank",
+    "bot_challenge": "utter_iamabot",
+    "ask_capabilities": "utter_capabilities",
+    "out_of_scope": "utter_out_of_scope",
+    "ask_safety_plan": "utter_safety_plan",
+}
+# Said and nothing more: safety planning neither asks a pending step question again nor becomes
+# what "what do you mean?" explains.
+REPLY_ALONE = frozenset({"utter_safety_plan"})
 
-    action_name = "action_follow_up"
+
+class ActionReply(CoachAction):
+    """The reply a rule says for an intent (greeting, thanks, ...), named ``utter_*`` as Rasa names
+    its responses; then a pending step question is asked again once or let go, and "what do you
+    mean?" knows what was said (a check-in answer in words is answered too)."""
+
+    action_name = "action_reply"
+
+    def reply(self, tracker: Tracker) -> str:
+        return RULE_REPLIES.get(intent(tracker) or "", "topic_menu")
+
+    def turn(self, tracker: Tracker) -> Turn:
+        name = self.reply(tracker)
+        said = Turn().say(name)
+        return said if name in REPLY_ALONE else said.extend(super().turn(tracker))
 
     def decide(self, coach: Coach, person: Person, tracker: Tracker) -> Turn:
-        previous = tracker.latest_action_name or ""
-        turn = Turn()
-        if previous.startswith("utter_"):
-            turn.set(last_reply=f"reply:{previous}")
-        return turn
+        return Turn().set(last_reply=f"reply:{self.reply(tracker)}")

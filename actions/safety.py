@@ -10,7 +10,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.adapter import CoachAction, entity, intent, reading
-from bot import input_check, steps
+from bot import input_check, steps, texts
 from bot.coach import Coach, Person
 from bot.replies import Turn, button
 from bot.resources import REGION_NAMES
@@ -81,8 +81,8 @@ class ActionSetRegion(CoachAction):
         if region is None:
             return Turn().say(
                 "region_unknown",
-                buttons=[button(name.replace("the ", "").title(), "inform_region", region=code)
-                         for code, name in REGION_NAMES.items()],
+                buttons=[button(name, "inform_region", region=code)
+                         for code, name in texts.labels("region_buttons").items()],
             )
         turn = Turn().say("region_set", region=REGION_NAMES[region]).set(region=region)
         if person.crisis_active or person.abuse_disclosed:

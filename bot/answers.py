@@ -1,4 +1,5 @@
-"""Direct answers to yes/no and "is it normal" questions, from ``data/answers/*.yml``.
+"""Direct answers to yes/no and "is it normal" questions: the ways of asking each from
+``data/answers/*.yml``, its sentence from the reply catalogue (``data/replies.yml``, ``answers:``).
 
 NLU (``components/reader.py``) finds the nearest questions by meaning (MiniLM cosine) and
 passes the candidates on; :func:`choose` picks the one for the person's side. The answer is
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from bot import texts
 from bot.settings import PROJECT_DIR
 
 ANSWERS_DIR = PROJECT_DIR / "data" / "answers"
@@ -37,11 +39,14 @@ class Answer:
 @lru_cache(maxsize=4)
 def bank(folder: Path = ANSWERS_DIR) -> dict[str, Answer]:
     found: dict[str, Answer] = {}
+    sentences = texts.answers()
     for path in sorted(folder.glob("*.yml")):
         for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]:
+            if raw["id"] not in sentences:
+                raise ValueError(f"{path.name}: {raw['id']}: no sentence under answers: in data/replies.yml")
             answer = Answer(
                 id=raw["id"], role=raw["role"], questions=tuple(raw["questions"]),
-                text=" ".join(raw["answer"].split()), card_id=raw["card_id"], source=raw["source"],
+                text=" ".join(sentences[raw["id"]].split()), card_id=raw["card_id"], source=raw["source"],
             )
             if answer.id in found:
                 raise ValueError(f"{path.name}: duplicate answer id {answer.id!r}")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import Engine
 
-from bot import db
+from bot import db, texts
 from bot.settings import PROJECT_DIR, database_url, masked
 from bot.topics import CARD_ROLES, CARD_TOPICS
 
@@ -44,6 +44,7 @@ class Card:
             "card_id": self.id,
             "topic": self.topic,
             "role": self.role,
+            "role_label": texts.label("roles", self.role),  # the kicker above the card
             "title": self.title,
             "body": self.body,
             "tips": list(self.tips),

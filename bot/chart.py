@@ -14,6 +14,7 @@ matplotlib.use("Agg")  # no display: a server has none
 
 from matplotlib import pyplot as plt  # noqa: E402  after choosing the backend
 
+from bot import texts  # noqa: E402
 from bot.checkins import LABELS, SIGNS, Answer  # noqa: E402
 
 
@@ -28,7 +29,7 @@ def png(history: list[Answer]) -> bytes:
         axes.set_ylim(0.5, 5.5)
         axes.set_yticks([1, 2, 3, 4, 5])
         axes.grid(axis="y", alpha=0.3)
-        axes.set_title("Check-ins (1 = not at all, 5 = very much)", fontsize=10)
+        axes.set_title(texts.title("chart_title"), fontsize=10)
         axes.legend(fontsize=8, loc="lower left", ncol=3)
         figure.autofmt_xdate()
         figure.tight_layout()

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import checkins, reminders
+from bot import checkins, reminders, texts
 from bot.checkins import HOPELESS, LABELS, SIGNS, SKIP, CheckinStore
 from bot.reminders import ReminderStore
 from bot.replies import Turn, button
-from bot.texts import render
 
 if TYPE_CHECKING:
     from bot.coach import Coach, Person
@@ -40,7 +39,7 @@ ZONE_BUTTONS = (
 def answer_buttons(sign: str) -> list[dict]:
     """The message contract: /checkin_answer{"sign", "value"} 1-5, and /checkin_skip{"sign"}."""
     return [button(str(v), "checkin_answer", sign=sign, value=v) for v in range(1, 6)] + [
-        button("Skip", "checkin_skip", sign=sign)
+        button(texts.title("checkin_skip"), "checkin_skip", sign=sign)
     ]
 
 
@@ -154,11 +153,11 @@ class CheckinCoach:
         parts = []
         for index, change in enumerate(changes):
             name = LABELS[change.sign] if index == 0 else LABELS[change.sign].lower()
-            part = render(
+            part = texts.text(
                 f"checkin_change_{change.direction}", sign=name, before=change.before, after=change.after
-            )[0]
+            )
             if index == 0:
-                part += " " + render("checkin_since", when=checkins.ago(change.since, started))[0]
+                part += " " + texts.text("checkin_since", when=checkins.ago(change.since, started))
             parts.append(part)
         turn.send("; ".join(parts) + ".", response="checkin_comparison")
         ups = [c for c in changes if c.direction == "up"]
@@ -182,7 +181,7 @@ class CheckinCoach:
         """The trend as a payload (the page draws it) and, on Telegram, as a PNG with the numbers."""
         numbers = checkins.trend_numbers(history)
         turn = Turn().send(
-            render("checkin_history_intro")[0] + "\n" + numbers,
+            texts.text("checkin_history_intro") + "\n" + numbers,
             custom=checkins.trend_payload(history),
             response="checkin_trend",
         )
@@ -229,10 +228,10 @@ class CheckinCoach:
             "repeat": reminder.repeat,
         }
         if request.delay is not None:
-            text = render("reminder_set_in", delay=_duration(request.delay), when=when)[0]
+            said = texts.text("reminder_set_in", delay=_duration(request.delay), when=when)
         else:
-            text = render("reminder_set", when=when)[0]
-        return Turn().send(text, custom=payload, response="reminder_set").set(pending=None)
+            said = texts.text("reminder_set", when=when)
+        return Turn().send(said, custom=payload, response="reminder_set").set(pending=None)
 
     @staticmethod
     def ask_zone() -> Turn:
@@ -296,10 +295,14 @@ class CheckinCoach:
             self.reminders.pause(person.sender_id)
 
 
+# A reminder's delay in words: the unit's title in the catalogue, and its plural with an "s".
+UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60))
+
+
 def _duration(delta) -> str:
     seconds = int(delta.total_seconds())
-    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+    for unit, size in UNITS:
         if seconds >= size and seconds % size == 0:
             count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds // 60} minutes"
+            return texts.title(f"{unit}s" if count != 1 else unit, count=count)
+    return texts.title("minutes", count=seconds // 60)

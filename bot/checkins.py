@@ -16,16 +16,10 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot import db, words
+from bot import db, texts, words
 
 SIGNS: tuple[str, ...] = ("openness", "closeness", "respect", "promises", "hope")
-LABELS = {
-    "openness": "Openness",
-    "closeness": "Closeness",
-    "respect": "Respect",
-    "promises": "Promises kept",
-    "hope": "Hope",
-}
+LABELS = texts.labels("signs")  # the words for each sign, from the reply catalogue
 # The card that helps when a sign slipped (a topic of bot/topics.py).
 CARD_FOR_SIGN = {
     "openness": "communication",
@@ -156,15 +150,15 @@ def ago(then: datetime, now: datetime) -> str:
     """'3 weeks ago', 'yesterday', 'earlier today': how long since the last check-in."""
     days = (now.date() - aware(then).date()).days
     if days <= 0:
-        return "earlier today"
+        return texts.title("ago_today")
     if days == 1:
-        return "yesterday"
+        return texts.title("ago_yesterday")
     if days < 7:
-        return f"{days} days ago"
+        return texts.title("ago_days", days=days)
     weeks = round(days / 7)
     if weeks < 9:
-        return "a week ago" if weeks == 1 else f"{weeks} weeks ago"
-    return f"{round(days / 30)} months ago"
+        return texts.title("ago_week") if weeks == 1 else texts.title("ago_weeks", weeks=weeks)
+    return texts.title("ago_months", months=round(days / 30))
 
 
 def trend_payload(history: list[Answer]) -> dict:

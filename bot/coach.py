@@ -19,16 +19,11 @@ from bot.progress import ProgressStore, checklist_text, current_step, payload
 from bot.reminders import ReminderStore
 from bot.replies import Turn, button
 from bot.resources import REGION_NAMES
-from bot.texts import plain, render
+from bot.texts import plain, text, title
 from bot.topics import label, topic_for_intent
 
-ROLE_BUTTONS = [
-    button("I broke the trust", "i_broke_trust"),
-    button("I was hurt", "i_was_betrayed"),
-]
-YES_NO = [button("Yes", "affirm"), button("Not now", "deny")]
-# The contract for a step's confirmation question: it names the step, Yes / Not yet.
-STEP_YES_NO = [button("Yes", "affirm"), button("Not yet", "deny")]
+# A reply's own buttons are in the catalogue (data/replies.yml); only buttons made for data
+# (a step, a breach) are made here, with titles from there too.
 STEP_QUESTION = "step_done:"
 AGAIN = ":again"
 CHOOSE_ROLE = "choose_role"
@@ -65,7 +60,7 @@ def breach_buttons() -> list[dict]:
 
 
 def step_done_button(step: str) -> dict:
-    return button(f"I've done the {step} step", "report_step_done", step=step)
+    return button(title("step_done", step=step), "report_step_done", step=step)
 
 
 class Coach:
@@ -119,10 +114,7 @@ class Coach:
             return Turn().say("false_alarm_nothing_held")
         if flag.get("loose") or not flag.get("certain", True) or person.pending == "lift_hold":
             return self.lift_hold(person)
-        return Turn().say(
-            "false_alarm_check",
-            buttons=[button("Yes, I'm safe", "report_safe"), button("No, I'm not", "deny")],
-        ).set(pending="lift_hold")
+        return Turn().say("false_alarm_check").set(pending="lift_hold")
 
     def lift_hold(self, person: Person) -> Turn:
         flag = person.last_danger or {}
@@ -262,7 +254,7 @@ class Coach:
                 card = self.cards.first(breach, None)
                 if card is not None:
                     self._card(person, card, turn)
-            return turn.say("ask_role", buttons=ROLE_BUTTONS).set(pending=CHOOSE_ROLE)
+            return turn.say("ask_role").set(pending=CHOOSE_ROLE)
         if breach is None:
             return turn.say("ask_breach_type", buttons=breach_buttons())
         updated = person.but(role=new_role, breach_type=breach, pending=None)
@@ -279,10 +271,7 @@ class Coach:
     def offer_plan(self, person: Person) -> Turn:
         if person.plan_started:
             return Turn()
-        return Turn().say(
-            f"offer_plan_{person.role}",
-            buttons=[button("Yes, show me the steps", "affirm"), button("Just talk for now", "deny")],
-        ).set(pending="start_plan")
+        return Turn().say(f"offer_plan_{person.role}").set(pending="start_plan")
 
     # -- the plan ----------------------------------------------------------------
 
@@ -292,7 +281,7 @@ class Coach:
         if held:
             return held
         if person.role is None:
-            return Turn().say("plan_needs_role", buttons=ROLE_BUTTONS).set(pending=CHOOSE_ROLE)
+            return Turn().say("plan_needs_role").set(pending=CHOOSE_ROLE)
         statuses = self.progress.steps(person.sender_id)
         step = current_step(statuses)
         turn = Turn().set(plan_started=True, pending=None)
@@ -340,7 +329,7 @@ class Coach:
     @staticmethod
     def confirm_step(step: str, again: bool = False) -> Turn:
         name = "confirm_step_again" if again else "confirm_step_done"
-        return Turn().say(name, step=step, buttons=STEP_YES_NO).set(
+        return Turn().say(name, step=step).set(
             pending=f"{STEP_QUESTION}{step}{AGAIN if again else ''}")
 
     def _reported(self, person: Person, entity_step: str | None, report: dict) -> Turn:
@@ -384,7 +373,7 @@ class Coach:
         following = current_step(statuses)
         if following is None:
             return turn.say("plan_complete")
-        return turn.say("next_is", step=following, buttons=[button("Show me", "ask_next_step")])
+        return turn.say("next_is", step=following)
 
     def step_undone(self, person: Person, step: str | None, named: bool) -> Turn:
         if named and step is None:
@@ -400,18 +389,15 @@ class Coach:
         if step not in done:
             # "I haven't apologised yet": nothing to undo, but a step still ahead, so help with it.
             return Turn().say("step_not_yet", step=step).extend(self.topic(person, step))
-        return Turn().say("confirm_step_undone", step=step, buttons=YES_NO).set(
+        return Turn().say("confirm_step_undone", step=step).set(
             pending=f"step_undone:{step}"
         )
 
     def ask_reset(self, person: Person) -> Turn:
-        return Turn().say("confirm_reset", buttons=YES_NO).set(pending="reset_progress")
+        return Turn().say("confirm_reset").set(pending="reset_progress")
 
     def ask_delete(self, person: Person) -> Turn:
-        return Turn().say(
-            "confirm_delete",
-            buttons=[button("Yes, delete everything", "affirm"), button("No, keep it", "deny")],
-        ).set(pending="delete_my_data")
+        return Turn().say("confirm_delete").set(pending="delete_my_data")
 
     # -- yes / no ------------------------------------------------------------------
 
@@ -433,7 +419,7 @@ class Coach:
             return self.lift_hold(person) if yes else self.keep_hold(person)
         if action == CHOOSE_ROLE:
             # "Yes" (or "no") to "did you break the trust, or were you hurt?" is no answer.
-            return Turn().say("ask_role_choice", buttons=ROLE_BUTTONS).set(pending=CHOOSE_ROLE)
+            return Turn().say("ask_role_choice").set(pending=CHOOSE_ROLE)
         if action == "step_done" and step in PLAN_STEPS and not (yes and sure):
             if yes or not sure:
                 if again:
@@ -485,27 +471,27 @@ class Coach:
         last = person.last_reply or ""
         kind, _, rest = last.partition(":")
         turn = Turn()
-        text: str | None = None
+        said: str | None = None
         if kind == "reply":
-            text = plain(rest)
+            said = plain(rest)
         elif kind == "card":
             card = self.cards.get(rest)
             if card is not None:
-                text = render("plain_card", title=card.title.lower(), tip=card.tips[0].rstrip("."))[0]
+                said = text("plain_card", title=card.title.lower(), tip=card.tips[0].rstrip("."))
         elif kind == "answer":
             answer = answers.bank().get(rest)
             if answer is not None:
-                text = answer.text.split(". ")[0].rstrip(".") + "."
+                said = answer.text.split(". ")[0].rstrip(".") + "."
         elif kind == "done_when":
-            step = rest.split(":")[0]
-            text = plain(f"done_when_{step}")
-        if text is None and person.plan_started:
+            step, _, role = rest.partition(":")
+            said = plain(f"done_when_{step}_{role}")
+        if said is None and person.plan_started:
             current = current_step(self.progress.steps(person.sender_id))
             if current is not None:
-                text = plain(f"done_when_{current}")
-        if text is None:
-            text = plain("about_the_coach") or ""
-        turn.send(render("restate_intro")[0] + " " + text, custom={"type": "restate", "of": last or None},
+                said = plain(f"done_when_{current}_{person.role or 'betrayed'}")  # one plain for both sides
+        if said is None:
+            said = plain("about_the_coach") or ""
+        turn.send(text("restate_intro") + " " + said, custom={"type": "restate", "of": last or None},
                   response="restate")
         pending = person.pending or ""
         if pending.startswith(STEP_QUESTION):
@@ -519,24 +505,24 @@ class Coach:
         seen = len(self.cards.seen_ids(person.sender_id))
         facts = []
         if person.role:
-            facts.append(render(f"remember_role_{person.role}")[0])
+            facts.append(text(f"remember_role_{person.role}"))
         if person.breach_type:
-            facts.append(render("remember_breach", breach=label(person.breach_type))[0])
-        facts.append(render("remember_steps", steps=", ".join(done))[0] if done
-                     else render("remember_no_steps")[0])
+            facts.append(text("remember_breach", breach=label(person.breach_type)))
+        facts.append(text("remember_steps", steps=", ".join(done)) if done
+                     else text("remember_no_steps"))
         if seen:
-            facts.append(render("remember_cards", count=seen)[0])
+            facts.append(text("remember_cards", count=seen))
         if person.region:
-            facts.append(render("remember_region", region=REGION_NAMES.get(person.region, person.region))[0])
-        keep = (render("data_kept_how_long_days", days=retention_days)[0] if retention_days
-                else render("data_kept_how_long")[0])
+            facts.append(text("remember_region", region=REGION_NAMES.get(person.region, person.region)))
+        keep = (text("data_kept_how_long_days", days=retention_days) if retention_days
+                else text("data_kept_how_long"))
         stored = {"type": "remembered", "role": person.role, "breach_type": person.breach_type,
                   "steps_done": done, "cards_seen": seen, "region": person.region}
         if not (person.role or person.breach_type or done or seen or person.region):
-            return Turn().send(render("remember_nothing")[0] + " " + keep, custom=stored,
+            return Turn().send(text("remember_nothing") + " " + keep, custom=stored,
                                response="data_remembered")
-        text = render("remember_intro")[0] + "\n" + "\n".join(f"- {f}" for f in facts) + "\n" + keep
-        return Turn().send(text, custom=stored, response="data_remembered")
+        said = text("remember_intro") + "\n" + "\n".join(f"- {f}" for f in facts) + "\n" + keep
+        return Turn().send(said, custom=stored, response="data_remembered")
 
     @staticmethod
     def language_notice() -> Turn:
@@ -550,7 +536,7 @@ class Coach:
         if (person.pending or "").startswith(STEP_QUESTION):
             return Turn()  # the step question is asked again (or dropped) by follow_up
         if person.role is None:
-            return Turn().say("input_short", buttons=ROLE_BUTTONS)
+            return Turn().say("input_short")
         return Turn().say("input_short_known")
 
     # -- returning people ----------------------------------------------------------

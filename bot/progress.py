@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot import db
+from bot import db, texts
 from bot.lexicon import PLAN_STEPS
 
 
@@ -107,7 +107,8 @@ def payload(steps: list[StepStatus]) -> dict:
     """The ``progress`` custom payload of the message contract."""
     return {
         "type": "progress",
-        "steps": [s.as_dict() for s in steps],
+        # Each step with its label, so the page and Telegram show the catalogue's words.
+        "steps": [{**s.as_dict(), "label": texts.label("steps", s.step)} for s in steps],
         "done": sum(s.done for s in steps),
         "total": len(PLAN_STEPS),
     }

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot import db
+from bot import db, texts
 from bot.checkins import aware, utcnow
 
 LEASE = timedelta(seconds=60)
@@ -462,8 +462,10 @@ def describe(reminder: Reminder) -> str:
     tz = ZoneInfo(reminder.tz or "UTC")
     local = reminder.due_at.astimezone(tz)
     zone_name = reminder.tz or "UTC"
+    at = f"{local:%H:%M}"
     if reminder.repeat == "daily":
-        return f"every day at {local:%H:%M} ({zone_name})"
+        return texts.title("reminder_daily", time=at, zone=zone_name)
     if reminder.repeat and reminder.repeat.startswith("weekly"):
-        return f"every {WEEKDAYS[local.weekday()].capitalize()} at {local:%H:%M} ({zone_name})"
-    return f"on {local:%a %d %b} at {local:%H:%M} {zone_name}"
+        day = WEEKDAYS[local.weekday()].capitalize()
+        return texts.title("reminder_weekly", day=day, time=at, zone=zone_name)
+    return texts.title("reminder_once", date=f"{local:%a %d %b}", time=at, zone=zone_name)

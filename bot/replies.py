@@ -1,7 +1,7 @@
 """What the coach sends, independent of Rasa: a turn is a list of messages and slot changes.
 
-Each message is either a named reply from ``data/replies.yml`` (``say``) or text
-built from data such as a card or the checklist (``send``). ``actions/`` turns
+Each message is either a named reply from the catalogue, ``data/replies.yml`` (``say``), or
+text built from data such as a card or the checklist (``send``). ``actions/`` turns
 a :class:`Turn` into dispatcher calls and ``SlotSet`` events.
 """
 
@@ -46,11 +46,6 @@ class Turn:
         self.messages.extend(other.messages)
         self.slots.update(other.slots)
         return self
-
-    @property
-    def responses(self) -> list[str | None]:
-        """Response names in order (handy in tests and logs: never message text)."""
-        return [m.response for m in self.messages]
 
 
 def button(title: str, intent: str, **entities: Any) -> dict:

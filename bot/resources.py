@@ -12,17 +12,12 @@ from pathlib import Path
 
 import yaml
 
+from bot import texts
 from bot.settings import PROJECT_DIR
 
 RESOURCES_FILE = PROJECT_DIR / "data" / "safety" / "resources.yml"
 DEFAULT_REGION = "US"
-REGION_NAMES = {
-    "US": "the United States",
-    "UK": "the United Kingdom",
-    "CA": "Canada",
-    "AU": "Australia",
-    "IE": "Ireland",
-}
+REGION_NAMES = texts.labels("regions")  # the regions with help lines, named in a sentence
 # Which hotline answers which danger; the first kind a region has wins.
 KINDS_FOR = {
     ("crisis", "self"): ("crisis",),
@@ -54,13 +49,14 @@ class Resource:
     def how_to_reach(self) -> str:
         ways = []
         if self.call:
-            ways.append(f"call {self.call}")
-        if self.text:
-            ways.append(self.text if self.text.lower().startswith("text") else f"text {self.text}")
+            ways.append(texts.title("reach_call", number=self.call))
+        if self.text:  # some lines' own wording already says how ("text START to 88788")
+            own = self.text.lower().startswith("text")
+            ways.append(self.text if own else texts.title("reach_text", number=self.text))
         if self.chat_url:
-            ways.append(f"chat at {self.chat_url}")
+            ways.append(texts.title("reach_chat", url=self.chat_url))
         if len(ways) > 1:
-            return ", ".join(ways[:-1]) + " or " + ways[-1]
+            return texts.title("reach_either", ways=", ".join(ways[:-1]), last=ways[-1])
         return ways[0] if ways else ""
 
 

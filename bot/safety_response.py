@@ -15,32 +15,27 @@ The rules it follows (from the conversation design and the safety issue):
 
 from __future__ import annotations
 
-from bot import resources
-from bot.replies import Turn, button
+from bot import resources, texts
+from bot.replies import Turn
 
 # Topics that say nothing about repairing the relationship with the partner.
 SAFE_AFTER_ABUSE = frozenset({"moving_on"})
-SAFETY_BUTTONS = [button("Making a safety plan", "ask_safety_plan"), button("Moving on", "ask_moving_on")]
 
 
 def _opening(level: str, subject: str, emergency: resources.Resource, line: resources.Resource | None,
              lang: str | None = None) -> str:
-    number = emergency.call
     if level == "crisis" and subject == "self":
-        first = f"If you might act on these thoughts or you're in danger right now, please call {number}."
-    elif subject == "child":
-        first = f"If a child is in danger right now, call {number}."
-    elif subject == "other":
-        first = f"If someone's life is in danger right now, call {number}."
+        name = "safety_call_self"
     else:
-        first = f"If you're in danger right now, call {number}."
+        name = {"child": "safety_call_child", "other": "safety_call_other"}.get(subject, "safety_call")
+    first = texts.text(name, number=emergency.call)
     if line is None:
         return first
     how = line.how_to_reach()
     in_language = line.languages.get(lang or "")
     if in_language:
         how += f" ({in_language})"
-    return f"{first} You can reach {line.name} any time: {how}."
+    return first + " " + texts.text("safety_line", line=line.name, how=how)
 
 
 def _resources(level: str, subject: str, region: str | None, lang: str | None = None, **extra) -> Turn:
@@ -64,7 +59,7 @@ def danger(level: str, subject: str, region: str | None, certain: bool = True,
     """Resources first, then the coach stays; sets the slots that hold coaching back."""
     turn = _resources(level, subject, region, lang, certain=certain)
     if not certain:
-        turn.say("safety_are_you_safe", buttons=[button("Yes, I'm safe", "report_safe")])
+        turn.say("safety_are_you_safe")
     if level == "crisis":
         if subject in ("other", "child"):
             turn.extend(someone_else(level, subject, region))
@@ -73,7 +68,7 @@ def danger(level: str, subject: str, region: str | None, certain: bool = True,
         return turn.set(crisis_active=True, pending=None)
     if subject in ("other", "child"):
         turn.extend(someone_else(level, subject, region))
-    turn.say("safety_stay_abuse", buttons=SAFETY_BUTTONS)
+    turn.say("safety_stay_abuse")
     return turn.set(abuse_disclosed=True, pending=None)
 
 
@@ -100,4 +95,4 @@ def crisis_hold(region: str | None) -> Turn:
 def abuse_redirect(region: str | None) -> Turn:
     found = resources.for_danger(region, "abuse", "self")
     line = found[1] if len(found) > 1 else found[0]
-    return Turn().say("abuse_redirect", line=f"{line.name} ({line.how_to_reach()})", buttons=SAFETY_BUTTONS)
+    return Turn().say("abuse_redirect", line=f"{line.name} ({line.how_to_reach()})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import texts
 from bot.lexicon import BREACH_TYPES, ROLES
 
 TOPICS: tuple[str, ...] = (
@@ -38,34 +39,5 @@ def topic_for_intent(intent: str | None) -> str | None:
 
 
 def label(topic: str) -> str:
-    """Human name of a topic or breach type for buttons and sentences."""
-    return LABELS.get(topic, topic.replace("_", " "))
-
-
-LABELS: dict[str, str] = {
-    "what_is_trust": "what trust is",
-    "causes": "why trust breaks",
-    "signs": "signs trust is broken",
-    "impact": "how it affects you",
-    "can_trust_be_rebuilt": "can trust be rebuilt",
-    "how_long": "how long healing takes",
-    "acknowledge": "acknowledging what happened",
-    "apologize": "a real apology",
-    "transparency": "transparency",
-    "boundaries": "boundaries",
-    "professional_help": "getting professional help",
-    "consistency": "being consistent",
-    "communication": "talking about it",
-    "intimacy": "reconnecting",
-    "forgiveness": "forgiveness",
-    "maintain_trust": "keeping trust",
-    "is_it_working": "is it working",
-    "stay_or_leave": "stay or leave",
-    "moving_on": "moving on",
-    "infidelity": "an affair or cheating",
-    "dishonesty": "lies or secrets",
-    "broken_promises": "broken promises",
-    "financial_secrecy": "hidden money or debts",
-    "addiction": "an addiction",
-    "emotional_neglect": "emotional neglect",
-}
+    """Human name of a topic or breach type for buttons and sentences (the catalogue's labels)."""
+    return texts.label("topics", topic)

@@ -584,3 +584,23 @@ async def test_what_should_i_do_about_a_breach_gets_its_card_not_the_menu(coach)
         "ask_what_to_do", [ent("breach_type", "dishonesty")], reading={"role": "betrayed"}, role="betrayed"))
     assert [(c["topic"], c["role"]) for c in cards_in(messages)][:1] == [("dishonesty", "betrayed")]
     assert "topic_menu" not in responses(messages)
+
+
+# -- the replies rules say (action_reply) ------------------------------------------------------
+
+
+async def test_a_rule_reply_is_said_from_the_catalogue_under_its_utter_name(coach):
+    dispatcher = CollectingDispatcher()
+    events = await conversation.ActionReply().run(dispatcher, tracker("greet"), {})
+    [greeting] = dispatcher.messages
+    assert greeting["utter_action"] == "utter_greet"
+    assert [b["payload"] for b in greeting["buttons"]] == ["/i_broke_trust", "/i_was_betrayed"]
+    assert slots(events) == {"last_reply": "reply:utter_greet"}
+
+
+async def test_after_a_rule_reply_an_open_step_question_is_asked_again_but_not_after_safety_planning(coach):
+    _, messages = await run(conversation.ActionReply(), tracker("thank", pending="step_done:apologize"))
+    assert responses(messages) == ["utter_thank", "confirm_step_again"]
+    events, messages = await run(conversation.ActionReply(),
+                                 tracker("ask_safety_plan", pending="step_done:apologize"))
+    assert responses(messages) == ["utter_safety_plan"] and events == []

@@ -60,6 +60,7 @@ def test_reads_a_good_file(tmp_path):
         "card_id": "impact-betrayed-1",
         "topic": "impact",
         "role": "betrayed",
+        "role_label": "For the partner who was hurt",
         "title": "It is not just you",
         "body": "Feeling on edge after a betrayal is a normal reaction.",
         "tips": ["Write down what you feel each evening.", "Tell one friend what happened."],

@@ -23,7 +23,7 @@ ACTION_PORT = port(15255)
 # (message, the action the rules answer it with). 12 a cycle: turn 20 and turn 500 meet
 # the same message (480 = 40 x 12), so their costs compare like for like.
 CYCLE = [
-    ("/greet", "utter_greet"),
+    ("/greet", "action_reply"),
     ("/i_was_betrayed", "action_situation"),
     ("/deny", "action_answer"),
     ("/ask_how_long", "action_topic_card"),
@@ -31,10 +31,10 @@ CYCLE = [
     ("/express_hurt", "action_feeling"),
     ("/ask_signs", "action_topic_card"),
     ("/ask_progress", "action_progress"),
-    ("/thank", "utter_thank"),
-    ("/bot_challenge", "utter_iamabot"),
+    ("/thank", "action_reply"),
+    ("/bot_challenge", "action_reply"),
     ("!!!", "action_clarify"),  # no words: nlu_fallback from the input guard
-    ("/ask_capabilities", "utter_capabilities"),
+    ("/ask_capabilities", "action_reply"),
 ]
 SAFETY_TURN = 2  # an abuse disclosure early on: its hold must last the whole conversation
 

@@ -26,7 +26,8 @@ def test_done_twice_is_stored_once_and_keeps_the_first_time(engine):
     assert body["type"] == "progress" and body["done"] == 1 and body["total"] == 4
     assert body["steps"][3]["done"] is True
     assert body["steps"][3]["completed_at"].endswith("Z")
-    assert body["steps"][0] == {"step": "acknowledge", "done": False, "completed_at": None}
+    assert body["steps"][0] == {"step": "acknowledge", "done": False, "completed_at": None,
+                                "label": "Acknowledge the breach"}
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(db.progress)).scalar_one() == 1
 

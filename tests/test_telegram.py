@@ -137,7 +137,7 @@ def test_keyboard_layout_and_limits():
 
 def test_group_privacy_covers_the_plan_replies():
     for name in ("step_recorded", "next_is", "on_step",
-                 "done_when_apologize_offender", "welcome_back", "confirm_delete", "utter_next_is"):
+                 "done_when_apologize_offender", "welcome_back", "confirm_delete", "checkin_trend"):
         assert render.reveals_progress({"text": "x", "utter_action": name}), name
     for name in ("utter_greet", "offer_plan_betrayed", "safety_stay_crisis", None):
         assert not render.reveals_progress({"text": "x", "utter_action": name}), name

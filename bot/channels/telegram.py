@@ -54,7 +54,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import db, log_redaction, reminder_delivery
+from bot import db, log_redaction, reminder_delivery, texts
 from bot.channels import edge
 from bot.channels import telegram_render as render
 from bot.channels.opening import metadata_for
@@ -443,20 +443,15 @@ class CoachTelegramInput(InputChannel):
             return False
 
     def _known_payloads(self, request: Request) -> None:
-        """Let mapped button keys outlive a restart for every button the domain knows."""
+        """Let mapped button keys outlive a restart for every button the reply catalogue knows."""
         if self.codec.known is not None:
-            return
-        agent = getattr(getattr(request.app, "ctx", None), "agent", None)
-        domain = getattr(agent, "domain", None)
-        if domain is None:
             return
 
         def payloads() -> list[str]:
             return [
                 str(button.get("payload"))
-                for variations in (domain.responses or {}).values()
-                for variation in variations
-                for button in variation.get("buttons") or []
+                for reply in texts.replies().values()
+                for button in reply.get("buttons") or []
                 if isinstance(button, dict) and button.get("payload")
             ]
 

@@ -25,28 +25,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot import texts
+
 MAX_TEXT = 4096  # Telegram's limit for one message, counted after entity parsing
 MAX_CALLBACK_BYTES = 64
 KEY_PREFIX = "#"  # a mapped key; payloads the coach sends start with "/"
 
-STEP_LABELS = {
-    "acknowledge": "Acknowledge the breach",
-    "apologize": "Apologise and commit to change",
-    "transparency": "Transparency",
-    "boundaries": "Boundaries agreed together",
-}
-
-# Replies (by name, as the actions mark them in ``utter_action``; domain responses
-# carry an ``utter_`` prefix) that say where a person is in their repair plan or
-# what is stored about them: in a group chat they are sent privately, never to the group.
-PRIVATE_RESPONSE = re.compile(
-    r"^(utter_)?(step_|next_is|on_step|plan_complete|done_when_|nothing_done_yet|welcome_back|"
-    r"confirm_step_|ask_which_undone|confirm_reset|reset_done|confirm_delete|data_|"
-    r"checkin_(comparison|trend|chart|first|celebrate|mixed|slipped|steady|history))"
-)
 # Payloads that show where someone is, or all their data: privately too.
 PRIVATE_TYPES = frozenset({"progress", "checkin_trend", "checkin_chart", "data_export"})
 MAX_CAPTION = 1024
+NUMBER = "\0"  # where a number goes in the catalogue's words, before it is put in bold
 
 
 def escape(text: str, attribute: bool = False) -> str:
@@ -90,8 +78,12 @@ def _day(iso: str | None) -> str | None:
     return f"{moment.day} {moment:%b %Y}"
 
 
-def step_label(step: str) -> str:
-    return STEP_LABELS.get(step, step.replace("_", " ").capitalize())
+def step_label(status: dict) -> str:
+    """The label the ``progress`` payload carries for a step, else the catalogue's."""
+    label = status.get("label")
+    if isinstance(label, str) and label.strip():
+        return label
+    return texts.label("steps", str(status.get("step", "")))
 
 
 def render_progress(progress: dict) -> str:
@@ -99,12 +91,13 @@ def render_progress(progress: dict) -> str:
     steps = progress.get("steps") or []
     done = progress.get("done", sum(bool(s.get("done")) for s in steps))
     total = progress.get("total", len(steps))
-    lines = [f"<b>Your repair plan: {done} of {total} steps done</b>"]
+    lines = [f"<b>{escape(texts.text('telegram_progress', done=done, total=total))}</b>"]
     for status in steps:
-        label = escape(step_label(str(status.get("step", ""))))
+        label = escape(step_label(status))
         if status.get("done"):
             when = _day(status.get("completed_at"))
-            lines.append(f"✅ {label}" + (f" <i>(done {escape(when)})</i>" if when else ""))
+            done_on = f" <i>({escape(texts.title('done_on', when=when))})</i>" if when else ""
+            lines.append(f"✅ {label}{done_on}")
         else:
             lines.append(f"▫️ {label}")
     return "\n".join(lines)
@@ -118,14 +111,20 @@ def _link(url: str | None, label: str) -> str | None:
     return f'<a href="{escape(url, attribute=True)}">{escape(label)}</a>'
 
 
+def _bold_in(words: str, number: str) -> str:
+    """The catalogue's words around a number (``NUMBER`` where it goes), the number in bold."""
+    return escape(words).replace(NUMBER, f"<b>{escape(number)}</b>")
+
+
 def render_resource(resource: dict) -> str:
     ways = []
     if resource.get("call"):
-        ways.append(f"call <b>{escape(str(resource['call']))}</b>")
+        ways.append(_bold_in(texts.title("reach_call", number=NUMBER), str(resource["call"])))
     if resource.get("text"):
         text = str(resource["text"])
-        ways.append(escape(text) if text.lower().startswith("text") else f"text <b>{escape(text)}</b>")
-    chat = _link(resource.get("chat_url"), "chat online")
+        own = text.lower().startswith("text")  # the line's own wording ("text START to 88788")
+        ways.append(escape(text) if own else _bold_in(texts.title("reach_text", number=NUMBER), text))
+    chat = _link(resource.get("chat_url"), texts.title("chat_online"))
     if chat:
         ways.append(chat)
     name = f"<b>{escape(resource.get('name', ''))}</b>"
@@ -170,10 +169,10 @@ def render_message(message: dict) -> list[Outgoing]:
     else:
         parts = split_text(text) if text.strip() else []
     if message.get("image"):
-        parts.append(_link(str(message["image"]), "Picture") or "")
+        parts.append(_link(str(message["image"]), texts.title("picture")) or "")
     parts = [p for p in parts if p.strip()]
     if buttons and not parts:
-        parts = ["Choose one, or just type:"]
+        parts = [escape(texts.text("telegram_choose"))]
     out = [Outgoing(p) for p in parts]
     if out:
         out[-1].buttons = buttons
@@ -185,7 +184,7 @@ def reveals_progress(message: dict) -> bool:
     custom = message.get("custom")
     if isinstance(custom, dict) and custom.get("type") in PRIVATE_TYPES:
         return True
-    return bool(PRIVATE_RESPONSE.match(str(message.get("utter_action") or "")))
+    return texts.private(str(message.get("utter_action") or ""))
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -298,28 +297,21 @@ def keyboard(buttons: list[dict], encode: Callable[[str], str]) -> dict | None:
 
 # -- what a person sent --------------------------------------------------------------
 
-CANT_READ = "I can only read text, so I couldn't take that in. Could you write it to me in words?"
-EDITED = (
-    "I saw you edited a message. I only read new messages, so if you'd like me to answer the "
-    "new version, please send it again."
-)
-EXPIRED_BUTTON = "That button has expired. Please type your answer instead."
-NOT_YOUR_BUTTONS = "These buttons belong to someone else's conversation. Mention me to start your own."
-SENT_PRIVATELY = "I keep each person's plan private, so I've sent that to you in a private chat."
-ANONYMOUS = "I can only coach a person, not an anonymous admin or a channel. Please write to me privately."
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+# Notes about the chat itself, from the reply catalogue (sent as they are: no markup in them).
+CANT_READ = texts.text("telegram_cant_read")
+EDITED = texts.text("telegram_edited")
+EXPIRED_BUTTON = texts.text("telegram_expired_button")
+NOT_YOUR_BUTTONS = texts.text("telegram_not_your_buttons")
+SENT_PRIVATELY = texts.text("telegram_sent_privately")
+ANONYMOUS = texts.text("telegram_anonymous")
+SORRY = texts.text("telegram_sorry")
 
 
 def ask_privately(username: str | None) -> str:
     """The group note when a private message could not be delivered."""
-    where = (
-        f'<a href="https://t.me/{escape(username, attribute=True)}">a private chat with me</a>' if username
-        else "a private chat with me"
-    )
-    return (
-        f"I keep each person's plan private, so I won't show it here. Open {where}, press Start "
-        "and ask “show my progress”."
-    )
+    words = escape(texts.title("private_chat"))
+    where = f'<a href="https://t.me/{escape(username, attribute=True)}">{words}</a>' if username else words
+    return escape(texts.text("telegram_ask_privately", where="{where}")).format(where=where)
 
 
 def utf16_slice(text: str, offset: int, length: int) -> str:

@@ -52,9 +52,7 @@ Send = Callable[[str, str], list[dict]]
 
 def fallback_texts() -> tuple[str, ...]:
     """What the coach says when it did not understand (the replies' own texts, not copies)."""
-    domain = yaml.safe_load((HERE.parent.parent / "domain.yml").read_text(encoding="utf-8"))
-    out_of_scope = domain["responses"]["utter_out_of_scope"][0]["text"]
-    return (render("did_not_understand")[0], render("topic_menu")[0], out_of_scope)
+    return (render("did_not_understand")[0], render("topic_menu")[0], render("utter_out_of_scope")[0])
 
 
 def notice_text() -> str:
